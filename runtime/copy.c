@@ -5,8 +5,11 @@
  * goes through a stage: a few lanes, each a host thread with two pinned buffers and a
  * stream of its own. A lane copies its chunks of the array into one buffer while the other
  * is on the bus (and the other way round for copies to the host), so host memcpy and DMA
- * overlap within a lane, and the lanes keep the bus busy together. appy/offload.h starts
- * the lanes with the module's OpenMP runtime; this file owns the buffers and the driver.
+ * overlap within a lane, and the lanes keep the bus busy together. The arrays that a loop
+ * copies in, and those that a call copies back at its end, go as one copy (appy_span):
+ * its pieces run on from one array into the next, so the bus has no gap between arrays,
+ * and arrays too small to stage alone are staged together. appy/offload.h starts the
+ * lanes with the module's OpenMP runtime; this file owns the buffers and the driver.
  *
  *   APPY_COPY=stage      (default) chunks through the stage
  *   APPY_COPY=register   pins the array's own pages for the copy (cuMemHostRegister), then
@@ -289,16 +292,30 @@ static int stage_make(void *ctx)
   return 0;
 }
 
-appy_stage *appy_stage_take(const void *dev, size_t bytes, int *lanes, size_t *chunk)
+/* Under lock: the one CUDA context of the arrays' device memory, in *ctx (NULL where there
+ * is no driver: clang-host and the host tests). 0, or -1 if there is none or several. */
+static int contexts(const appy_span *sp, int n, void **ctx)
+{
+  *ctx = context_of(sp[0].dev);
+  if (!*ctx && !appy_device_is_host() && !getenv("APPY_COPY_HOST_TEST"))
+    return -1;
+  for (int i = 1; i < n; i++)
+    if (context_of(sp[i].dev) != *ctx)
+      return -1;
+  return 0;
+}
+
+appy_stage *appy_stage_take(const appy_span *sp, int n, int *lanes, size_t *chunk)
 {
   appy_stage *s = NULL;
   void *ctx = NULL;
+  size_t bytes = 0;
+  for (int i = 0; i < n; i++)
+    bytes += sp[i].bytes;
   if (appy_copy_mode() != APPY_COPY_STAGE || bytes < appy_copy_min() || bytes == 0)
     return NULL;
   pthread_mutex_lock(&sh->lock);
-  if (!sh->busy &&
-      ((ctx = context_of(dev)) || appy_device_is_host() || getenv("APPY_COPY_HOST_TEST")) &&
-      stage_make(ctx) == 0) {
+  if (!sh->busy && contexts(sp, n, &ctx) == 0 && stage_make(ctx) == 0) {
     sh->busy = 1;
     s = &sh->stage;
   }
@@ -397,29 +414,62 @@ static int lane_wait(lane_t *l, int b)
   return l->stream && cu.event_sync(l->done[b]) != 0 ? -1 : 0;
 }
 
-/* Starts a transfer of slot b of lane l to (or from) dev; on the host, copies at once. */
-static int lane_send(lane_t *l, int b, char *dev, size_t len, int to_device)
+/* The array of sp that holds byte off of the arrays laid end to end, and in *in where in
+ * it; *left: the bytes from there to its end. */
+static const appy_span *span_at(const appy_span *sp, size_t off, size_t *in, size_t *left)
 {
-  if (!l->stream) {
-    to_device ? memcpy(dev, l->slot[b], len) : memcpy(l->slot[b], dev, len);
-    return 0;
+  while (off >= sp->bytes)   /* an empty array is passed over */
+    off -= sp++->bytes;
+  *in = off;
+  *left = sp->bytes - off;
+  return sp;
+}
+
+/* Copies bytes [off, off + len) of the arrays' host memory into buf (to_device), or buf
+ * out to them: the parts of a piece that runs across arrays. */
+static void host_parts(const appy_span *sp, size_t off, size_t len, char *buf, int to_device)
+{
+  for (size_t done = 0, in, left; done < len; done += left) {
+    const appy_span *a = span_at(sp, off + done, &in, &left);
+    if (left > len - done)
+      left = len - done;
+    to_device ? memcpy(buf + done, a->host + in, left) : memcpy(a->host + in, buf + done, left);
   }
-  int rc = to_device ? cu.h2d((cu_ptr)dev, l->slot[b], len, l->stream)
-                     : cu.d2h(l->slot[b], (cu_ptr)dev, len, l->stream);
-  if (rc == 0 && cu.record(l->done[b], l->stream) == 0) {
-    l->busy[b] = 1;
+}
+
+/* Starts the transfer of slot b of lane l to (or from) bytes [off, off + len) of the arrays'
+ * device memory, one per array the piece touches; on the host, copies at once. */
+static int lane_send(lane_t *l, int b, const appy_span *sp, size_t off, size_t len,
+                     int to_device)
+{
+  int rc = 0;
+  for (size_t done = 0, in, left; done < len && rc == 0; done += left) {
+    const appy_span *a = span_at(sp, off + done, &in, &left);
+    char *dev = a->dev + in, *buf = l->slot[b] + done;
+    if (left > len - done)
+      left = len - done;
+    if (!l->stream)
+      to_device ? memcpy(dev, buf, left) : memcpy(buf, dev, left);
+    else
+      rc = to_device ? cu.h2d((cu_ptr)dev, buf, left, l->stream)
+                     : cu.d2h(buf, (cu_ptr)dev, left, l->stream);
+  }
+  if (rc == 0 && (!l->stream || cu.record(l->done[b], l->stream) == 0)) {
+    l->busy[b] = l->stream != NULL;
     return 0;
   }
   return -1;
 }
 
-int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host, size_t bytes,
+int appy_stage_run(appy_stage *s, int lane, int lanes, const appy_span *sp, int n,
                    size_t chunk, int to_device)
 {
   lane_t *l = &s->lane[lane];
   pieces_t p;
-  size_t off, len, step = (size_t)lanes;
+  size_t off, len, step = (size_t)lanes, bytes = 0;
   int err = 0, j = 0;
+  for (int i = 0; i < n; i++)
+    bytes += sp[i].bytes;
   if (ctx_enter(s->ctx) != 0)
     return -1;
   if (!l->made && lane_make(l, s->chunk, !s->ctx) != 0) {
@@ -434,8 +484,8 @@ int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host, si
       err = lane_wait(l, b);
       if (!err) {
         off = piece(&p, k, &len);
-        memcpy(l->slot[b], host + off, len);
-        err = lane_send(l, b, dev + off, len, 1);
+        host_parts(sp, off, len, l->slot[b], 1);
+        err = lane_send(l, b, sp, off, len, 1);
       }
     }
   } else {
@@ -443,18 +493,18 @@ int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host, si
     size_t k = (size_t)lane;
     if (k < p.n) {
       off = piece(&p, k, &len);
-      err = lane_send(l, 0, dev + off, len, 0);
+      err = lane_send(l, 0, sp, off, len, 0);
     }
     for (; k < p.n && !err; k += step, j++) {
       int b = j & 1;
       if (k + step < p.n) {
         off = piece(&p, k + step, &len);
-        err = lane_send(l, b ^ 1, dev + off, len, 0);
+        err = lane_send(l, b ^ 1, sp, off, len, 0);
       }
       err |= lane_wait(l, b);
       if (!err) {
         off = piece(&p, k, &len);
-        memcpy(host + off, l->slot[b], len);
+        host_parts(sp, off, len, l->slot[b], 0);
       }
     }
   }

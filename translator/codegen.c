@@ -1457,11 +1457,14 @@ static void parallel_for(Gen *g, Node *n) {
   line(g, "const size_t appy_in = appy_data.bytes_in;");
   line(g, "const double appy_start = appy_clock();");
   RegionVar *arr[64];
-  for (int k = 0, narr = region_arrays(r, arr); k < narr; k++) {
+  int narr = region_arrays(r, arr);
+  for (int k = 0; k < narr; k++) {
     const char *c = name_of(g, arr[k]->var);
     line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s, %s);", c, c,
          part(g, arr[k]->var, P_SIZE), device_how(arr[k]));
   }
+  if (narr > 0)
+    line(g, "appy_env_copy_in(&appy_data);");
   line(g, "const double appy_mapped = appy_clock();");
   g->region = r;
   g->npar = 0;

@@ -7,6 +7,7 @@
 #define APPY_OFFLOAD_H
 
 #include <omp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "runtime.h"
@@ -110,6 +111,7 @@ typedef struct {
   unsigned char gpu;      /* a GPU array argument: host stands in for device memory */
   unsigned char fresh;    /* made by np.empty in this call: no contents to copy in */
   unsigned char spare;    /* its device memory is a spare block (appy_spare_take) */
+  unsigned char owed;     /* the host's copy is to go to the device before the next loop */
   void *dev;              /* its device address once mapped (clang: appy_env_ptr) */
 } appy_env_entry;
 
@@ -144,26 +146,32 @@ static inline void *appy_device_addr(char *c)
 #endif
 }
 
-/* Copies bytes between host memory and its copy at dev, in chunks through the module's
- * pinned stage (runtime/copy.c), one host thread per lane of the stage. 0, or -1 if the
- * stage is not to be used (the caller copies some other way); -2 if a transfer failed
- * (copy again some other way). */
-static inline int appy_stage_copy(char *dev, char *host, size_t bytes, int to_device)
+/* Copies the n arrays of sp between host memory and their device copies, in chunks
+ * through the process's pinned stage (runtime/copy.c), one host thread per lane of the
+ * stage. 0, or -1 if the stage is not to be used (the caller copies some other way); -2 if
+ * a transfer failed (copy again some other way). */
+static inline int appy_stage_copy_spans(const appy_span *sp, int n, int to_device)
 {
   int lanes, err = 0;
   size_t chunk;
-  appy_stage *s = appy_stage_take(dev, bytes, &lanes, &chunk);
+  appy_stage *s = appy_stage_take(sp, n, &lanes, &chunk);
   if (!s)
     return -1;
 #pragma omp parallel num_threads(lanes) reduction(| : err)
   {
     /* a runtime may give fewer threads than asked: the lanes share out what there is */
-    int t = omp_get_thread_num(), n = omp_get_num_threads();
-    for (int l = t; l < lanes; l += n)
-      err |= appy_stage_run(s, l, lanes, dev, host, bytes, chunk, to_device);
+    int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    for (int l = t; l < lanes; l += nt)
+      err |= appy_stage_run(s, l, lanes, sp, n, chunk, to_device);
   }
   appy_stage_give(s);
   return err ? -2 : 0;
+}
+
+static inline int appy_stage_copy(char *dev, char *host, size_t bytes, int to_device)
+{
+  appy_span one = {dev, host, bytes};
+  return appy_stage_copy_spans(&one, 1, to_device);
 }
 
 /* Copies bytes between mapped host memory c and its device copy at dev (NULL if not known
@@ -217,6 +225,53 @@ static inline void appy_env_to_host(appy_env *env, appy_env_entry *e)
   env->t_out += appy_copy_timed(e->dev, e->host, e->bytes, 0);
   env->bytes_out += e->bytes;
   e->dev_new = 0;
+}
+
+/* Copies the n entries of list one way: as one staged copy of them all where it can, its
+ * pieces running on from one array into the next, so that the bus has no gap between
+ * arrays and arrays too small to stage alone are staged together; else one by one. */
+static inline void appy_env_copy_all(appy_env *env, appy_env_entry **list, int n, int to_device)
+{
+  appy_span sp[APPY_ENV_MAX];
+  size_t bytes = 0;
+  int i, staged = n > 1 && appy_copy_mode() == APPY_COPY_STAGE;
+  for (i = 0; i < n && staged; i++) {
+    sp[i].host = list[i]->host;
+    sp[i].bytes = list[i]->bytes;
+    sp[i].dev = list[i]->dev ? (char *)list[i]->dev : (char *)appy_device_addr(list[i]->host);
+    staged = sp[i].dev != NULL;
+    bytes += sp[i].bytes;
+  }
+  if (staged && bytes >= appy_copy_min()) {
+    double t = appy_clock();
+    if (appy_stage_copy_spans(sp, n, to_device) == 0) {
+      char path[48];
+      t = appy_clock() - t;
+      snprintf(path, sizeof path, "staged, %d arrays together", n);
+      appy_profile_copy(to_device ? "to device" : "to host", path, bytes, t);
+      *(to_device ? &env->t_in : &env->t_out) += t;
+      *(to_device ? &env->bytes_in : &env->bytes_out) += bytes;
+      for (i = 0; i < n; i++)
+        *(to_device ? &list[i]->host_new : &list[i]->dev_new) = 0;
+      return;
+    }
+  }
+  for (i = 0; i < n; i++)
+    to_device ? appy_env_to_device(env, list[i]) : appy_env_to_host(env, list[i]);
+}
+
+/* Before a parallel loop, after appy_env_device for each of its arrays: the copies to the
+ * device that those owe, together. */
+static inline void appy_env_copy_in(appy_env *env)
+{
+  appy_env_entry *list[APPY_ENV_MAX];
+  int n = 0;
+  for (int i = 0; i < env->n; i++)
+    if (env->e[i].owed) {
+      env->e[i].owed = 0;
+      list[n++] = &env->e[i];
+    }
+  appy_env_copy_all(env, list, n, 1);
 }
 
 /* The entry of the array at p: the call's, or a new blank one; NULL when the call has
@@ -364,8 +419,9 @@ static inline void appy_env_device(appy_env *env, void *p, size_t bytes, int how
   }
   (void)c;
   if (e->host_new && !(how & APPY_WRITES_ALL))
-    appy_env_to_device(env, e);
-  e->host_new = 0;
+    e->owed = 1;   /* appy_env_copy_in copies it, with the loop's other arrays */
+  else
+    e->host_new = 0;
   if (how & (APPY_WRITES | APPY_WRITES_ALL))
     e->dev_new = e->wrote = 1;
 }
@@ -445,21 +501,30 @@ static inline int appy_take_written(const char *p)
 }
 
 /* At the end of the call, also when it fails: the caller's arrays get the device's
- * changes; arrays that were on the device before the call get the host's; the call's
- * mappings are released. */
+ * changes, copied together; arrays that were on the device before the call get the
+ * host's; the call's mappings are released. */
 static inline void appy_env_close(appy_env *env)
 {
+  appy_env_entry *in[APPY_ENV_MAX], *out[APPY_ENV_MAX];
+  int nin = 0, nout = 0;
   for (int i = 0; i < env->n; i++) {
     appy_env_entry *e = &env->e[i];
-    char *c = e->host;
     if (!e->mapped)
       continue;
     if (e->resident && e->wrote)
       appy_note_written(e->host);
     if (e->resident && e->host_new)
-      appy_env_to_device(env, e);
+      in[nin++] = e;
     else if (!e->resident && e->caller && e->dev_new)
-      appy_env_to_host(env, e);
+      out[nout++] = e;
+  }
+  appy_env_copy_all(env, in, nin, 1);
+  appy_env_copy_all(env, out, nout, 0);
+  for (int i = 0; i < env->n; i++) {
+    appy_env_entry *e = &env->e[i];
+    char *c = e->host;
+    if (!e->mapped)
+      continue;
     if (e->gpu || e->spare) {   /* associated memory: the caller's GPU array or a spare block */
       omp_target_disassociate_ptr(c, omp_get_default_device());
 #ifdef __clang__

@@ -232,18 +232,24 @@ enum { APPY_STAGE_MAX = 32 };
 typedef struct appy_stage appy_stage;  /* lanes of pinned buffers, each with a stream */
 APPY_API int appy_copy_mode(void);   /* APPY_COPY: APPY_COPY_STAGE (default), ... */
 APPY_API size_t appy_copy_min(void); /* APPY_COPY_MIN_KB: smaller copies are pageable */
-/* The module's stage for a copy of `bytes` to or from device memory at dev, to be given
+/* One array of a copy: its host memory and its device copy. A copy of several arrays runs
+ * its pieces across them as if they lay end to end, so the bus stays busy from one to the
+ * next. */
+typedef struct {
+  char *dev, *host;
+  size_t bytes;
+} appy_span;
+/* The process's stage for a copy of the n arrays of sp to or from the device, to be given
  * back, with the lanes and chunk size the copy is to use; NULL when the copy should take
- * another path: not staging, under appy_copy_min(), the stage busy, dev of another CUDA
- * context than the stage's, or no pinned memory. */
-APPY_API appy_stage *appy_stage_take(const void *dev, size_t bytes, int *lanes,
-                                     size_t *chunk);
+ * another path: not staging, under appy_copy_min() in all, the stage busy, device memory
+ * of another CUDA context than the stage's, or no pinned memory. */
+APPY_API appy_stage *appy_stage_take(const appy_span *sp, int n, int *lanes, size_t *chunk);
 /* Lane `lane` of `lanes` (one host thread each, all running at once) copies its pieces
- * (lane, lane + lanes, ...: chunks, and smaller ones at each end) of the copy between
- * host and dev. 0, or -1 if a transfer
- * failed; the lane has nothing on the bus when it returns. */
-APPY_API int appy_stage_run(appy_stage *s, int lane, int lanes, char *dev, char *host,
-                            size_t bytes, size_t chunk, int to_device);
+ * (lane, lane + lanes, ...: chunks, and smaller ones at each end) of the copy of the n
+ * arrays of sp. 0, or -1 if a transfer failed; the lane has nothing on the bus when it
+ * returns. */
+APPY_API int appy_stage_run(appy_stage *s, int lane, int lanes, const appy_span *sp, int n,
+                            size_t chunk, int to_device);
 APPY_API void appy_stage_give(appy_stage *s);
 /* Frees the stage's pinned buffers unless a copy is using them; 1 if freed. */
 APPY_API int appy_stage_free(void);

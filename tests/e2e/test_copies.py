@@ -207,3 +207,35 @@ def test_modules_share_one_stage(prog, build, case):
     if not other._appy_device().startswith("host"):   # a device with memory of its own
         assert 0 < alone <= 64 << 20
     assert appy.release_pinned() == 0
+
+
+TOGETHER_SCRIPT = r"""
+import importlib.util, sys
+import numpy as np
+spec = importlib.util.spec_from_file_location("copies", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+rng = np.random.default_rng(int(sys.argv[2]))
+n = 100000
+a, b, c = rng.random(n), rng.random(n), np.full(n, np.nan)
+m.vadd(a, b, c)
+assert np.array_equal(c, a + b)
+print(m._appy_device())
+"""
+
+
+def test_arrays_of_a_loop_staged_together(prog, case):
+    """The arrays a loop copies in go to the device as one staged copy, its pieces running
+    on from one array into the next: vadd's three arrays of 0.8 MB, each under
+    APPY_COPY_MIN_KB (1 MiB) alone, are staged together (APPY_PROFILE's line)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
+    p = subprocess.run([sys.executable, "-c", TOGETHER_SCRIPT, prog.compiled.__file__,
+                        str(int(case.gen.integers(1 << 62)))],
+                       env=dict(env, APPY_PROFILE="1"), capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    if p.stdout.startswith("host"):   # no device: nothing is copied
+        assert "to device" not in p.stderr, p.stderr
+    else:
+        assert "copy 2.4 MB" in p.stderr and "to device, staged, 3 arrays together" in p.stderr, \
+            p.stderr

@@ -104,6 +104,7 @@ static int make_kernel0(appy_frame *fr, int64_t n_, double v_, PyObject **ret)
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     appy_env_device(&appy_data, e_, sizeof(*e_) * e_count, APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -241,6 +242,7 @@ static int likes_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -377,6 +379,7 @@ static int likes_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -513,6 +516,7 @@ static int likes_kernel2(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -649,6 +653,7 @@ static int likes_kernel3(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -746,6 +751,7 @@ static int shaped_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -822,6 +828,7 @@ static int one_array_kernel0(appy_frame *fr, int64_t n_, PyObject **ret)
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -889,6 +896,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, int64_t k_, 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);

@@ -43,6 +43,7 @@ static int row_axpy_kernel0(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -147,6 +148,7 @@ static int row_axpy_kernel1(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -251,6 +253,7 @@ static int row_axpy_kernel2(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -355,6 +358,7 @@ static int row_axpy_kernel3(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -467,6 +471,7 @@ static int row_arith_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -775,6 +780,7 @@ static int row_arith_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1083,6 +1089,7 @@ static int row_arith_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1391,6 +1398,7 @@ static int row_arith_kernel3(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1696,6 +1704,7 @@ static int row_fmath_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1917,6 +1926,7 @@ static int row_fmath_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -2164,6 +2174,7 @@ static int row_slices_kernel0(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -2564,6 +2575,7 @@ static int row_slices_kernel1(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -2945,6 +2957,7 @@ static int row_window_kernel0(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3137,6 +3150,7 @@ static int row_window_kernel1(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3314,6 +3328,7 @@ static int row_fill_kernel0(appy_frame *fr, const appy_array *A_array, float v_,
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3446,6 +3461,7 @@ static int row_fill_kernel1(appy_frame *fr, const appy_array *A_array, int32_t v
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3590,6 +3606,7 @@ static int col_ops_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3735,6 +3752,7 @@ static int col_ops_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3879,6 +3897,7 @@ static int planes_kernel0(appy_frame *fr, const appy_array *T_array, const appy_
     appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const T_gpu = appy_env_ptr(&appy_data, T_);
@@ -4048,6 +4067,7 @@ static int planes_kernel1(appy_frame *fr, const appy_array *T_array, const appy_
     appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const T_gpu = appy_env_ptr(&appy_data, T_);
@@ -4232,6 +4252,7 @@ static int row_dots_kernel0(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4451,6 +4472,7 @@ static int row_dots_kernel1(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4670,6 +4692,7 @@ static int row_dots_kernel2(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4889,6 +4912,7 @@ static int row_dots_kernel3(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5105,6 +5129,7 @@ static int row_total_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5290,6 +5315,7 @@ static int row_total_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5475,6 +5501,7 @@ static int row_total_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5660,6 +5687,7 @@ static int row_total_kernel3(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5856,6 +5884,7 @@ static int row_stats_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -6121,6 +6150,7 @@ static int row_stats_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -6386,6 +6416,7 @@ static int row_stats_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -6651,6 +6682,7 @@ static int row_stats_kernel3(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -6893,6 +6925,7 @@ static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -7077,6 +7110,7 @@ static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -7263,6 +7297,7 @@ static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -7424,6 +7459,7 @@ static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -7585,6 +7621,7 @@ static int center_rows_kernel2(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -7726,6 +7763,7 @@ static int syrk_scale_kernel0(appy_frame *fr, const appy_array *C_array, double 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -7804,6 +7842,7 @@ static int syrk_scale_kernel1(appy_frame *fr, const appy_array *C_array, float b
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -7882,6 +7921,7 @@ static int syrk_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -7960,6 +8000,7 @@ static int syrk_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -8053,6 +8094,7 @@ static int tri_update_kernel0(appy_frame *fr, const appy_array *C_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -8246,6 +8288,7 @@ static int tri_update_kernel1(appy_frame *fr, const appy_array *C_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -8434,6 +8477,7 @@ static int rows_add_kernel0(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -8538,6 +8582,7 @@ static int rows_add_kernel1(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);

@@ -36,6 +36,7 @@ static int axpy_kernel0(appy_frame *fr, double a_, const appy_array *x_array, co
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -98,6 +99,7 @@ static int axpy_kernel1(appy_frame *fr, float a_, const appy_array *x_array, con
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -160,6 +162,7 @@ static int axpy_kernel2(appy_frame *fr, int64_t a_, const appy_array *x_array, c
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -222,6 +225,7 @@ static int axpy_kernel3(appy_frame *fr, int32_t a_, const appy_array *x_array, c
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -296,6 +300,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -338,6 +343,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -380,6 +386,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -422,6 +429,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -464,6 +472,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -505,6 +514,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -545,6 +555,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -586,6 +597,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -660,6 +672,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -702,6 +715,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -744,6 +758,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -786,6 +801,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -828,6 +844,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -869,6 +886,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -909,6 +927,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -950,6 +969,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1024,6 +1044,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1066,6 +1087,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1108,6 +1130,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1150,6 +1173,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1192,6 +1216,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1233,6 +1258,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1273,6 +1299,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1314,6 +1341,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1388,6 +1416,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1430,6 +1459,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1472,6 +1502,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1514,6 +1545,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1556,6 +1588,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1597,6 +1630,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1637,6 +1671,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1678,6 +1713,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1786,6 +1822,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -1832,6 +1869,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -1877,6 +1915,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -1920,6 +1959,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -1964,6 +2004,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2009,6 +2050,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2046,6 +2088,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const out_gpu = appy_env_ptr(&appy_data, out_);
@@ -2084,6 +2127,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2128,6 +2172,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2236,6 +2281,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2282,6 +2328,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2327,6 +2374,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2370,6 +2418,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2414,6 +2463,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2459,6 +2509,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2496,6 +2547,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const out_gpu = appy_env_ptr(&appy_data, out_);
@@ -2534,6 +2586,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2578,6 +2631,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2678,6 +2732,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2722,6 +2777,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2764,6 +2820,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2813,6 +2870,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -2859,6 +2917,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -2930,6 +2989,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -3057,6 +3117,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -3101,6 +3162,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -3143,6 +3205,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -3192,6 +3255,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -3238,6 +3302,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -3309,6 +3374,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -3412,6 +3478,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3452,6 +3519,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3502,6 +3570,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3552,6 +3621,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3636,6 +3706,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3676,6 +3747,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3726,6 +3798,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3776,6 +3849,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3860,6 +3934,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3900,6 +3975,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -3950,6 +4026,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -4000,6 +4077,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -4082,6 +4160,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -4118,6 +4197,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4159,6 +4239,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4199,6 +4280,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4272,6 +4354,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -4308,6 +4391,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4349,6 +4433,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4389,6 +4474,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4504,6 +4590,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
             double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4567,6 +4654,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
             double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4693,6 +4781,7 @@ static int jacobi2d_kernel1(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
             float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4756,6 +4845,7 @@ static int jacobi2d_kernel1(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           if (appy_use_device() && !appy_data.full) {
             float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4845,6 +4935,7 @@ static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -4896,6 +4987,7 @@ static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -4954,6 +5046,7 @@ static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5045,6 +5138,7 @@ static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5096,6 +5190,7 @@ static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5154,6 +5249,7 @@ static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5245,6 +5341,7 @@ static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5296,6 +5393,7 @@ static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5354,6 +5452,7 @@ static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5439,6 +5538,7 @@ static int affine_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5484,6 +5584,7 @@ static int affine_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5563,6 +5664,7 @@ static int affine_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5608,6 +5710,7 @@ static int affine_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5687,6 +5790,7 @@ static int affine_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5732,6 +5836,7 @@ static int affine_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5811,6 +5916,7 @@ static int affine_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5856,6 +5962,7 @@ static int affine_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5937,6 +6044,7 @@ static int affine_float_kernel0(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -5972,6 +6080,7 @@ static int affine_float_kernel0(appy_frame *fr, const appy_array *x_array, const
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -6050,6 +6159,7 @@ static int affine_float_kernel1(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -6085,6 +6195,7 @@ static int affine_float_kernel1(appy_frame *fr, const appy_array *x_array, const
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -6163,6 +6274,7 @@ static int affine_float_kernel2(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -6198,6 +6310,7 @@ static int affine_float_kernel2(appy_frame *fr, const appy_array *x_array, const
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -6286,6 +6399,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -6353,6 +6467,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -6429,6 +6544,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -6500,6 +6616,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -6567,6 +6684,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -6644,6 +6762,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -6717,6 +6836,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -6837,6 +6957,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -6904,6 +7025,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -6980,6 +7102,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7051,6 +7174,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -7118,6 +7242,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7195,6 +7320,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7268,6 +7394,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7388,6 +7515,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -7455,6 +7583,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7531,6 +7660,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7602,6 +7732,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -7669,6 +7800,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7746,6 +7878,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7819,6 +7952,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -7939,6 +8073,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8006,6 +8141,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -8082,6 +8218,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -8153,6 +8290,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8220,6 +8358,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -8297,6 +8436,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -8370,6 +8510,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -8466,6 +8607,7 @@ static int host_sum_kernel0(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8532,6 +8674,7 @@ static int host_sum_kernel0(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8617,6 +8760,7 @@ static int host_sum_kernel1(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8683,6 +8827,7 @@ static int host_sum_kernel1(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8768,6 +8913,7 @@ static int host_sum_kernel2(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8834,6 +8980,7 @@ static int host_sum_kernel2(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8919,6 +9066,7 @@ static int host_sum_kernel3(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8985,6 +9133,7 @@ static int host_sum_kernel3(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -9084,6 +9233,7 @@ static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -9114,6 +9264,7 @@ static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -9141,6 +9292,7 @@ static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -9200,6 +9352,7 @@ static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -9230,6 +9383,7 @@ static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -9257,6 +9411,7 @@ static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -9316,6 +9471,7 @@ static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -9346,6 +9502,7 @@ static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -9373,6 +9530,7 @@ static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -9432,6 +9590,7 @@ static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -9462,6 +9621,7 @@ static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -9489,6 +9649,7 @@ static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -9537,6 +9698,7 @@ static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -9612,6 +9774,7 @@ static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -9646,6 +9809,7 @@ static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -9738,6 +9902,7 @@ static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -9813,6 +9978,7 @@ static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -9847,6 +10013,7 @@ static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -9939,6 +10106,7 @@ static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -10014,6 +10182,7 @@ static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -10048,6 +10217,7 @@ static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -10140,6 +10310,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -10214,6 +10385,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -10250,6 +10422,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -10318,6 +10491,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -10379,6 +10553,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -10453,6 +10628,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -10489,6 +10665,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -10557,6 +10734,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -10621,6 +10799,7 @@ static int vec_add_kernel0(appy_frame *fr, const appy_array *a_array, const appy
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -10690,6 +10869,7 @@ static int vec_add_kernel1(appy_frame *fr, const appy_array *a_array, const appy
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);

@@ -44,6 +44,7 @@ static int vadd_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -107,6 +108,7 @@ static int diff_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -179,6 +181,7 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -264,6 +267,7 @@ static int stride2_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -327,6 +331,7 @@ static int guarded_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -405,6 +410,7 @@ static int early_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -463,6 +469,7 @@ static int count_kernel0(appy_frame *fr, const appy_array *m_array, PyObject **r
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -565,6 +572,7 @@ static int bsum_kernel0(appy_frame *fr, const appy_array *m_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -660,6 +668,7 @@ static int flip_kernel0(appy_frame *fr, const appy_array *m_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       bool *const m_gpu = appy_env_ptr(&appy_data, m_);
@@ -723,6 +732,7 @@ static int scale32_kernel0(appy_frame *fr, const appy_array *k_array, const appy
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -794,6 +804,7 @@ static int split_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -868,6 +879,7 @@ static int u___appy_vadd_py_line113_kernel0(appy_frame *fr, const appy_array *a_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);

@@ -100,6 +100,7 @@ static int constants_kernel0(appy_frame *fr, const appy_array *a_array, const ap
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -160,6 +161,7 @@ static int wraps_kernel0(appy_frame *fr, const appy_array *b_array, int64_t k_, 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const b_gpu = appy_env_ptr(&appy_data, b_);

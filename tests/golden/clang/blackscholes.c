@@ -67,6 +67,7 @@ static int blackscholes_kernel0(appy_frame *fr, const appy_array *S_array, const
     appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
     appy_env_device(&appy_data, call_, sizeof(*call_) * call_count, APPY_WRITES);
     appy_env_device(&appy_data, put_, sizeof(*put_) * put_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const S_gpu = appy_env_ptr(&appy_data, S_);

@@ -54,6 +54,7 @@ static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -300,6 +301,7 @@ static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -532,6 +534,7 @@ static int reverse_rows_kernel0(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -643,6 +646,7 @@ static int reverse_rows_kernel1(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -754,6 +758,7 @@ static int reverse_rows_kernel2(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -874,6 +879,7 @@ static int neighbours_kernel0(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1055,6 +1061,7 @@ static int neighbours_kernel1(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1239,6 +1246,7 @@ static int online_softmax_kernel0(appy_frame *fr, const appy_array *A_array, con
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1495,6 +1503,7 @@ static int online_softmax_kernel1(appy_frame *fr, const appy_array *A_array, con
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);

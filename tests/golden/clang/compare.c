@@ -50,6 +50,7 @@ static int compare_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -188,6 +189,7 @@ static int compare_kernel1(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -326,6 +328,7 @@ static int compare_kernel2(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -464,6 +467,7 @@ static int compare_kernel3(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -596,6 +600,7 @@ static int to_bool_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -666,6 +671,7 @@ static int to_bool_kernel1(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -733,6 +739,7 @@ static int select_kernel0(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -818,6 +825,7 @@ static int select_kernel1(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);

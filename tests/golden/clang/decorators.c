@@ -37,6 +37,7 @@ static int bare_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -98,6 +99,7 @@ static int called_kernel0(appy_frame *fr, const appy_array *a_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -159,6 +161,7 @@ static int with_args_kernel0(appy_frame *fr, const appy_array *a_array, const ap
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -220,6 +223,7 @@ static int attr_called_kernel0(appy_frame *fr, const appy_array *a_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);

@@ -55,6 +55,7 @@ static int ints_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -214,6 +215,7 @@ static int ints_kernel1(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -373,6 +375,7 @@ static int ints_kernel2(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -532,6 +535,7 @@ static int ints_kernel3(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -691,6 +695,7 @@ static int ints_kernel4(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -850,6 +855,7 @@ static int ints_kernel5(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1009,6 +1015,7 @@ static int ints_kernel6(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1168,6 +1175,7 @@ static int ints_kernel7(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1327,6 +1335,7 @@ static int ints_kernel8(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1486,6 +1495,7 @@ static int ints_kernel9(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1645,6 +1655,7 @@ static int ints_kernel10(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1804,6 +1815,7 @@ static int ints_kernel11(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1963,6 +1975,7 @@ static int ints_kernel12(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2122,6 +2135,7 @@ static int ints_kernel13(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       bool *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2273,6 +2287,7 @@ static int floats_kernel0(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2394,6 +2409,7 @@ static int floats_kernel1(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2515,6 +2531,7 @@ static int floats_kernel2(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2636,6 +2653,7 @@ static int floats_kernel3(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2757,6 +2775,7 @@ static int floats_kernel4(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2878,6 +2897,7 @@ static int floats_kernel5(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -2999,6 +3019,7 @@ static int floats_kernel6(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3120,6 +3141,7 @@ static int floats_kernel7(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3241,6 +3263,7 @@ static int floats_kernel8(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       bool *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3362,6 +3385,7 @@ static int compare_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3471,6 +3495,7 @@ static int compare_kernel1(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3580,6 +3605,7 @@ static int compare_kernel2(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3689,6 +3715,7 @@ static int compare_kernel3(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3798,6 +3825,7 @@ static int compare_kernel4(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint16_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -3907,6 +3935,7 @@ static int compare_kernel5(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -4016,6 +4045,7 @@ static int compare_kernel6(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -4125,6 +4155,7 @@ static int compare_kernel7(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -4245,6 +4276,7 @@ static int bools_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, iout_, sizeof(*iout_) * iout_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       bool *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -4370,6 +4402,7 @@ static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -4482,6 +4515,7 @@ static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -4547,6 +4581,7 @@ static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -4651,6 +4686,7 @@ static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -4763,6 +4799,7 @@ static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -4828,6 +4865,7 @@ static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -4932,6 +4970,7 @@ static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -5044,6 +5083,7 @@ static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -5109,6 +5149,7 @@ static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -5213,6 +5254,7 @@ static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -5233,6 +5275,7 @@ static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -5298,6 +5341,7 @@ static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -5369,6 +5413,7 @@ static int rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int8_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5547,6 +5592,7 @@ static int rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint8_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5725,6 +5771,7 @@ static int rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int16_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -5903,6 +5950,7 @@ static int rows_kernel3(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint16_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -6081,6 +6129,7 @@ static int rows_kernel4(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -6259,6 +6308,7 @@ static int rows_kernel5(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -6440,6 +6490,7 @@ static int scatter_kernel0(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int8_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -6612,6 +6663,7 @@ static int scatter_kernel1(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int16_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -6784,6 +6836,7 @@ static int scatter_kernel2(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -6956,6 +7009,7 @@ static int scatter_kernel3(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -7128,6 +7182,7 @@ static int scatter_kernel4(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint8_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -7300,6 +7355,7 @@ static int scatter_kernel5(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint16_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -7472,6 +7528,7 @@ static int scatter_kernel6(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint32_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -7644,6 +7701,7 @@ static int scatter_kernel7(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -7802,6 +7860,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -7845,6 +7904,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -7895,6 +7955,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         uint8_t *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -7935,6 +7996,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8000,6 +8062,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -8071,6 +8134,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -8140,6 +8204,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8241,6 +8306,7 @@ static int masked_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     static appy_red_scratch appy_rs;   // the loop's scratch area on the device
     uint64_t *appy_scr = NULL;
@@ -8345,6 +8411,7 @@ static int masked_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, positive_, sizeof(*positive_) * positive_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -8449,6 +8516,7 @@ static int make_kernel0(appy_frame *fr, int64_t n_, uint8_t v_, PyObject **ret)
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       uint8_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -8554,6 +8622,7 @@ static int scale_kernel0(appy_frame *fr, const appy_array *x_array, double alpha
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -8625,6 +8694,7 @@ static int scale_kernel1(appy_frame *fr, const appy_array *x_array, double alpha
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -8712,6 +8782,7 @@ static int spmv_kernel0(appy_frame *fr, const appy_array *indptr_array, const ap
     appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const indptr_gpu = appy_env_ptr(&appy_data, indptr_);

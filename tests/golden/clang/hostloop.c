@@ -43,6 +43,7 @@ static int jacobi1d_kernel0(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -80,6 +81,7 @@ static int jacobi1d_kernel0(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -146,6 +148,7 @@ static int jacobi1d_kernel1(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -183,6 +186,7 @@ static int jacobi1d_kernel1(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -253,6 +257,7 @@ static int relax_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -330,6 +335,7 @@ static int relax_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -403,6 +409,7 @@ static int relax_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       static appy_red_scratch appy_rs;   // the loop's scratch area on the device
       uint64_t *appy_scr = NULL;
@@ -480,6 +487,7 @@ static int relax_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -542,6 +550,7 @@ static int host_touch_kernel0(appy_frame *fr, const appy_array *a_array, int64_t
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -614,6 +623,7 @@ static int host_touch_kernel1(appy_frame *fr, const appy_array *a_array, int64_t
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -696,6 +706,7 @@ static int swap_steps_kernel0(appy_frame *fr, const appy_array *a_array, const a
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -795,6 +806,7 @@ static int local_sum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -871,6 +883,7 @@ static int grow_until_kernel0(appy_frame *fr, const appy_array *a_array, int64_t
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       if (appy_use_device() && !appy_data.full) {
         int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -956,6 +969,7 @@ static int host_then_device_kernel0(appy_frame *fr, const appy_array *a_array, c
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -993,6 +1007,7 @@ static int host_then_device_kernel0(appy_frame *fr, const appy_array *a_array, c
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
         appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -1065,6 +1080,7 @@ static int alias_write_kernel0(appy_frame *fr, const appy_array *a_array, int64_
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const b_gpu = appy_env_ptr(&appy_data, b_);
@@ -1140,6 +1156,7 @@ static int fresh_result_kernel0(appy_frame *fr, const appy_array *a_array, int64
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const a_gpu = appy_env_ptr(&appy_data, a_);

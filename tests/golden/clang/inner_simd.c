@@ -40,6 +40,7 @@ static int rowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -141,6 +142,7 @@ static int rowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -242,6 +244,7 @@ static int irowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -343,6 +346,7 @@ static int irowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -452,6 +456,7 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -563,6 +568,7 @@ static int matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -666,6 +672,7 @@ static int scale_rows_kernel0(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -758,6 +765,7 @@ static int scale_rows_kernel1(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -850,6 +858,7 @@ static int scale_rows_kernel2(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -942,6 +951,7 @@ static int scale_rows_kernel3(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1037,6 +1047,7 @@ static int rowmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1124,6 +1135,7 @@ static int rowmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1200,6 +1212,7 @@ static int prefix_rows_kernel0(appy_frame *fr, const appy_array *A_array, PyObje
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1262,6 +1275,7 @@ static int prefix_rows_kernel1(appy_frame *fr, const appy_array *A_array, PyObje
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);

@@ -37,6 +37,7 @@ static int saxpy_kernel0(appy_frame *fr, float alpha_, const appy_array *x_array
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -98,6 +99,7 @@ static int saxpy_kernel1(appy_frame *fr, double alpha_, const appy_array *x_arra
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -159,6 +161,7 @@ static int affine_kernel0(appy_frame *fr, const appy_array *src_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, src_, sizeof(*src_) * src_count, APPY_READS);
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const src_gpu = appy_env_ptr(&appy_data, src_);

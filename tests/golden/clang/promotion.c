@@ -41,6 +41,7 @@ static int f32_literals_kernel0(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -127,6 +128,7 @@ static int i32_literals_kernel0(appy_frame *fr, const appy_array *k_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -235,6 +237,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, const appy_a
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, iout_, sizeof(*iout_) * iout_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);

@@ -34,6 +34,7 @@ static int histogram_kernel0(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -122,6 +123,7 @@ static int histogram_kernel1(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -210,6 +212,7 @@ static int histogram_kernel2(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -298,6 +301,7 @@ static int histogram_kernel3(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -388,6 +392,7 @@ static int bin_values_kernel0(appy_frame *fr, const appy_array *x_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -452,6 +457,7 @@ static int bin_values_kernel1(appy_frame *fr, const appy_array *x_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const x_gpu = appy_env_ptr(&appy_data, x_);
@@ -521,6 +527,7 @@ static int weighted_kernel0(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -621,6 +628,7 @@ static int weighted_kernel1(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -721,6 +729,7 @@ static int weighted_kernel2(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -821,6 +830,7 @@ static int weighted_kernel3(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -929,6 +939,7 @@ static int transfer_kernel0(appy_frame *fr, const appy_array *src_array, const a
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const src_gpu = appy_env_ptr(&appy_data, src_);
@@ -1048,6 +1059,7 @@ static int transfer_kernel1(appy_frame *fr, const appy_array *src_array, const a
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const src_gpu = appy_env_ptr(&appy_data, src_);
@@ -1167,6 +1179,7 @@ static int transfer_kernel2(appy_frame *fr, const appy_array *src_array, const a
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const src_gpu = appy_env_ptr(&appy_data, src_);
@@ -1282,6 +1295,7 @@ static int sums_counts_kernel0(appy_frame *fr, const appy_array *k_array, const 
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, counts_, sizeof(*counts_) * counts_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, sums_, sizeof(*sums_) * sums_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -1405,6 +1419,7 @@ static int sums_counts_kernel1(appy_frame *fr, const appy_array *k_array, const 
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, counts_, sizeof(*counts_) * counts_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, sums_, sizeof(*sums_) * sums_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const k_gpu = appy_env_ptr(&appy_data, k_);
@@ -1532,6 +1547,7 @@ static int scatter2d_kernel0(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const r_gpu = appy_env_ptr(&appy_data, r_);
@@ -1642,6 +1658,7 @@ static int scatter2d_kernel1(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const r_gpu = appy_env_ptr(&appy_data, r_);
@@ -1752,6 +1769,7 @@ static int scatter2d_kernel2(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const r_gpu = appy_env_ptr(&appy_data, r_);
@@ -1862,6 +1880,7 @@ static int scatter2d_kernel3(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const r_gpu = appy_env_ptr(&appy_data, r_);
@@ -1963,6 +1982,7 @@ static int row_histograms_kernel0(appy_frame *fr, const appy_array *idx_array, c
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);
@@ -2052,6 +2072,7 @@ static int row_histograms_kernel1(appy_frame *fr, const appy_array *idx_array, c
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const idx_gpu = appy_env_ptr(&appy_data, idx_);

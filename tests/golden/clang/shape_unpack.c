@@ -42,6 +42,7 @@ static int scale2_kernel0(appy_frame *fr, const appy_array *A_array, double f_, 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -112,6 +113,7 @@ static int scale2_kernel1(appy_frame *fr, const appy_array *A_array, int32_t f_,
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);

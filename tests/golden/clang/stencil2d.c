@@ -53,6 +53,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -99,6 +100,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         if (appy_use_device() && !appy_data.full) {
           double *const A_gpu = appy_env_ptr(&appy_data, A_);

@@ -52,6 +52,7 @@ static int matmul_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -302,6 +303,7 @@ static int matmul_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -543,6 +545,7 @@ static int matmul_kernel2(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -784,6 +787,7 @@ static int matmul_kernel3(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1017,6 +1021,7 @@ static int lower_kernel0(appy_frame *fr, double beta_, const appy_array *C_array
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -1267,6 +1272,7 @@ static int lower_kernel1(appy_frame *fr, float beta_, const appy_array *C_array,
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -1514,6 +1520,7 @@ static int triangular_kernel0(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1760,6 +1767,7 @@ static int triangular_kernel1(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -1998,6 +2006,7 @@ static int two_loops_kernel0(appy_frame *fr, double alpha_, const appy_array *C_
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const C_gpu = appy_env_ptr(&appy_data, C_);
@@ -2423,6 +2432,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -2675,6 +2685,7 @@ static int sparse_guard_kernel0(appy_frame *fr, const appy_array *A_array, const
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -2929,6 +2940,7 @@ static int branchy_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3192,6 +3204,7 @@ static int branchy_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3494,6 +3507,7 @@ static int many_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
     appy_env_device(&appy_data, F_, sizeof(*F_) * F_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);
@@ -3885,6 +3899,7 @@ static int signed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
     appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const A_gpu = appy_env_ptr(&appy_data, A_);

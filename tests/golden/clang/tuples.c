@@ -37,6 +37,7 @@ static int swap_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       double *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -108,6 +109,7 @@ static int swap_kernel1(appy_frame *fr, const appy_array *a_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       float *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -179,6 +181,7 @@ static int swap_kernel2(appy_frame *fr, const appy_array *a_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -250,6 +253,7 @@ static int swap_kernel3(appy_frame *fr, const appy_array *a_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -336,6 +340,7 @@ static int divmod_minmax_kernel0(appy_frame *fr, const appy_array *a_array, cons
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -484,6 +489,7 @@ static int divmod_minmax_kernel1(appy_frame *fr, const appy_array *a_array, cons
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int32_t *const a_gpu = appy_env_ptr(&appy_data, a_);
@@ -620,6 +626,7 @@ static int fib_kernel0(appy_frame *fr, const appy_array *n_array, const appy_arr
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, n_, sizeof(*n_) * n_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     if (appy_use_device() && !appy_data.full) {
       int64_t *const n_gpu = appy_env_ptr(&appy_data, n_);

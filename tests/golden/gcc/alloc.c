@@ -103,6 +103,7 @@ static int make_kernel0(appy_frame *fr, int64_t n_, double v_, PyObject **ret)
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
     appy_env_device(&appy_data, e_, sizeof(*e_) * e_count, APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count], c_[0:c_count], e_[0:e_count], f_[0:f_count])
     for (i_ = 0; i_ < appy_stop6; i_++) {
@@ -206,6 +207,7 @@ static int likes_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -308,6 +310,7 @@ static int likes_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -410,6 +413,7 @@ static int likes_kernel2(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -512,6 +516,7 @@ static int likes_kernel3(appy_frame *fr, const appy_array *A_array, PyObject **r
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count], C_[0:C_count], D_[0:D_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -575,6 +580,7 @@ static int shaped_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -625,6 +631,7 @@ static int one_array_kernel0(appy_frame *fr, int64_t n_, PyObject **ret)
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: a_[0:a_count])
     for (i_ = 0; i_ < appy_stop36; i_++) {
@@ -674,6 +681,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, int64_t k_, 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (i_ = 0; i_ < x_shape0; i_++) {

@@ -42,6 +42,7 @@ static int row_axpy_kernel0(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -103,6 +104,7 @@ static int row_axpy_kernel1(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -164,6 +166,7 @@ static int row_axpy_kernel2(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -225,6 +228,7 @@ static int row_axpy_kernel3(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -294,6 +298,7 @@ static int row_arith_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -475,6 +480,7 @@ static int row_arith_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -656,6 +662,7 @@ static int row_arith_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -837,6 +844,7 @@ static int row_arith_kernel3(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_, appy_j11_, appy_j13_, appy_j15_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1015,6 +1023,7 @@ static int row_fmath_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1145,6 +1154,7 @@ static int row_fmath_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j3_, appy_j5_, appy_j7_, appy_j9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1301,6 +1311,7 @@ static int row_slices_kernel0(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_start2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_len8_, appy_start9_, appy_len10_, appy_start12_, appy_len13_, appy_j14_, appy_start15_, appy_len16_, appy_start18_, appy_len19_, appy_j20_, appy_start21_, appy_len22_, appy_start24_, appy_len25_, appy_j26_, appy_len27_, appy_start29_, appy_len30_, appy_j31_, appy_len32_, appy_start33_, appy_len34_, appy_start36_, appy_len37_, appy_j38_, appy_start39_, appy_len40_, appy_start41_, appy_len42_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1524,6 +1535,7 @@ static int row_slices_kernel1(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_start2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_len8_, appy_start9_, appy_len10_, appy_start12_, appy_len13_, appy_j14_, appy_start15_, appy_len16_, appy_start18_, appy_len19_, appy_j20_, appy_start21_, appy_len22_, appy_start24_, appy_len25_, appy_j26_, appy_len27_, appy_start29_, appy_len30_, appy_j31_, appy_len32_, appy_start33_, appy_len34_, appy_start36_, appy_len37_, appy_j38_, appy_start39_, appy_len40_, appy_start41_, appy_len42_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1728,6 +1740,7 @@ static int row_window_kernel0(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], s_[0:s_count]) map(tofrom: appy_failed) private(appy_step1_, appy_start3_, appy_len4_, appy_j5_, appy_start6_, appy_len7_, appy_step9_, appy_start11_, appy_len12_, appy_j13_, appy_sum14_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1836,6 +1849,7 @@ static int row_window_kernel1(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], s_[0:s_count]) map(tofrom: appy_failed) private(appy_step1_, appy_start3_, appy_len4_, appy_j5_, appy_start6_, appy_len7_, appy_step9_, appy_start11_, appy_len12_, appy_j13_, appy_sum14_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1929,6 +1943,7 @@ static int row_fill_kernel0(appy_frame *fr, const appy_array *A_array, float v_,
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(appy_start1_, appy_len2_, appy_j3_, appy_start4_, appy_len5_, appy_j6_, appy_start7_, appy_len8_, appy_j9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1998,6 +2013,7 @@ static int row_fill_kernel1(appy_frame *fr, const appy_array *A_array, int32_t v
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(appy_start1_, appy_len2_, appy_j3_, appy_start4_, appy_len5_, appy_j6_, appy_start7_, appy_len8_, appy_j9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2079,6 +2095,7 @@ static int col_ops_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: A_[0:A_count], s_[0:s_count]) private(appy_j1_, appy_start2_, appy_len3_, appy_j4_, appy_j5_, appy_sum6_)
     for (j_ = 0; j_ < A_shape1; j_++) {
@@ -2159,6 +2176,7 @@ static int col_ops_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: A_[0:A_count], s_[0:s_count]) private(appy_j1_, appy_start2_, appy_len3_, appy_j4_, appy_j5_, appy_sum6_)
     for (j_ = 0; j_ < A_shape1; j_++) {
@@ -2238,6 +2256,7 @@ static int planes_kernel0(appy_frame *fr, const appy_array *T_array, const appy_
     appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: T_[0:T_count], w_[0:w_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j2_, appy_start4_, appy_len5_, appy_j6_, appy_j7_, appy_len8_)
     for (k_ = 0; k_ < T_shape0; k_++) {
@@ -2335,6 +2354,7 @@ static int planes_kernel1(appy_frame *fr, const appy_array *T_array, const appy_
     appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: T_[0:T_count], w_[0:w_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_, appy_j2_, appy_start4_, appy_len5_, appy_j6_, appy_j7_, appy_len8_)
     for (k_ = 0; k_ < T_shape0; k_++) {
@@ -2447,6 +2467,7 @@ static int row_dots_kernel0(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2569,6 +2590,7 @@ static int row_dots_kernel1(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2691,6 +2713,7 @@ static int row_dots_kernel2(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2813,6 +2836,7 @@ static int row_dots_kernel3(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
     appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count], z_[0:z_count], w_[0:w_count]) map(tofrom: appy_failed) private(appy_j1_, appy_sum2_, appy_j4_, appy_dot5_, appy_j7_, appy_dot8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2932,6 +2956,7 @@ static int row_total_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3029,6 +3054,7 @@ static int row_total_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3126,6 +3152,7 @@ static int row_total_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3223,6 +3250,7 @@ static int row_total_kernel3(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, s_, sizeof(*s_) * s_count, APPY_WRITES);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
     appy_env_device(&appy_data, u_, sizeof(*u_) * u_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_[0:s_count], t_[0:t_count], u_[0:u_count]) private(appy_j1_, appy_sum2_, appy_len3_, appy_j4_, appy_sum5_, appy_start6_, appy_len7_, appy_j8_, appy_sum9_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3331,6 +3359,7 @@ static int row_stats_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3478,6 +3507,7 @@ static int row_stats_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3625,6 +3655,7 @@ static int row_stats_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3772,6 +3803,7 @@ static int row_stats_kernel3(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, mu_, sizeof(*mu_) * mu_count, APPY_WRITES);
     appy_env_device(&appy_data, dev_, sizeof(*dev_) * dev_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count], mu_[0:mu_count], dev_[0:dev_count]) map(tofrom: appy_failed) private(m_, appy_j1_, appy_max2_, appy_start4_, appy_len5_, appy_j6_, appy_min7_, appy_j9_, appy_mean10_, appy_j11_, appy_max12_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3896,6 +3928,7 @@ static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -4000,6 +4033,7 @@ static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -4106,6 +4140,7 @@ static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) map(tofrom: appy_failed) private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -4195,6 +4230,7 @@ static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) map(tofrom: appy_failed) private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -4284,6 +4320,7 @@ static int center_rows_kernel2(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) map(tofrom: appy_failed) private(mu_, appy_j1_, appy_mean2_, appy_j3_, appy_j5_, appy_mean6_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -4353,6 +4390,7 @@ static int syrk_scale_kernel0(appy_frame *fr, const appy_array *C_array, double 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -4394,6 +4432,7 @@ static int syrk_scale_kernel1(appy_frame *fr, const appy_array *C_array, float b
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -4435,6 +4474,7 @@ static int syrk_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -4476,6 +4516,7 @@ static int syrk_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(appy_len1_, appy_j2_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -4532,6 +4573,7 @@ static int tri_update_kernel0(appy_frame *fr, const appy_array *C_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count], A_[0:A_count]) map(tofrom: appy_failed) private(appy_len1_, appy_j2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_start8_, appy_len9_, appy_len11_, appy_j12_, appy_len13_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -4641,6 +4683,7 @@ static int tri_update_kernel1(appy_frame *fr, const appy_array *C_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count], A_[0:A_count]) map(tofrom: appy_failed) private(appy_len1_, appy_j2_, appy_len3_, appy_start5_, appy_len6_, appy_j7_, appy_start8_, appy_len9_, appy_len11_, appy_j12_, appy_len13_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -4745,6 +4788,7 @@ static int rows_add_kernel0(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -4806,6 +4850,7 @@ static int rows_add_kernel1(appy_frame *fr, const appy_array *A_array, const app
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_j1_)
     for (i_ = 0; i_ < A_shape0; i_++) {

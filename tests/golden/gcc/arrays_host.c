@@ -35,6 +35,7 @@ static int axpy_kernel0(appy_frame *fr, double a_, const appy_array *x_array, co
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
       for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
@@ -78,6 +79,7 @@ static int axpy_kernel1(appy_frame *fr, float a_, const appy_array *x_array, con
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
       for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
@@ -121,6 +123,7 @@ static int axpy_kernel2(appy_frame *fr, int64_t a_, const appy_array *x_array, c
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
       for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
@@ -164,6 +167,7 @@ static int axpy_kernel3(appy_frame *fr, int32_t a_, const appy_array *x_array, c
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
       for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
@@ -219,6 +223,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
@@ -240,6 +245,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
@@ -261,6 +267,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
@@ -282,6 +289,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
@@ -303,6 +311,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
@@ -323,6 +332,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
@@ -344,6 +354,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
@@ -364,6 +375,7 @@ static int arith_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
@@ -419,6 +431,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
@@ -440,6 +453,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
@@ -461,6 +475,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
@@ -482,6 +497,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
@@ -503,6 +519,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
@@ -523,6 +540,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
@@ -544,6 +562,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
@@ -564,6 +583,7 @@ static int arith_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
@@ -619,6 +639,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
@@ -640,6 +661,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
@@ -661,6 +683,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
@@ -682,6 +705,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
@@ -703,6 +727,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
@@ -723,6 +748,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
@@ -744,6 +770,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
@@ -764,6 +791,7 @@ static int arith_kernel2(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
@@ -819,6 +847,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
@@ -840,6 +869,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j3_ = 0; appy_j3_ < out_shape1; appy_j3_++) {
@@ -861,6 +891,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j5_ = 0; appy_j5_ < out_shape1; appy_j5_++) {
@@ -882,6 +913,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j7_ = 0; appy_j7_ < out_shape1; appy_j7_++) {
@@ -903,6 +935,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j9_ = 0; appy_j9_ < out_shape1; appy_j9_++) {
@@ -923,6 +956,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j11_ = 0; appy_j11_ < out_shape1; appy_j11_++) {
@@ -944,6 +978,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
       for (appy_j13_ = 0; appy_j13_ < out_shape1; appy_j13_++) {
@@ -964,6 +999,7 @@ static int arith_kernel3(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
       for (appy_j15_ = 0; appy_j15_ < out_shape1; appy_j15_++) {
@@ -1053,6 +1089,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
@@ -1080,6 +1117,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j7_ = 0; appy_j7_ < appy_stop37; appy_j7_++) {
@@ -1106,6 +1144,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j15_ = 0; appy_j15_ < appy_stop39; appy_j15_++) {
@@ -1130,6 +1169,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j21_ = 0; appy_j21_ < appy_stop41; appy_j21_++) {
@@ -1155,6 +1195,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j27_ = 0; appy_j27_ < appy_stop43; appy_j27_++) {
@@ -1181,6 +1222,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j33_ = 0; appy_j33_ < appy_stop45; appy_j33_++) {
@@ -1199,6 +1241,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out_[0:out_count])
     for (appy_j38_ = 0; appy_j38_ < out_shape1; appy_j38_++) {
@@ -1220,6 +1263,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j41_ = 0; appy_j41_ < appy_stop48; appy_j41_++) {
@@ -1245,6 +1289,7 @@ static int host_slices_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j47_ = 0; appy_j47_ < appy_stop50; appy_j47_++) {
@@ -1334,6 +1379,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape1; appy_j1_++) {
@@ -1361,6 +1407,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j7_ = 0; appy_j7_ < appy_stop53; appy_j7_++) {
@@ -1387,6 +1434,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j15_ = 0; appy_j15_ < appy_stop55; appy_j15_++) {
@@ -1411,6 +1459,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j21_ = 0; appy_j21_ < appy_stop57; appy_j21_++) {
@@ -1436,6 +1485,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j27_ = 0; appy_j27_ < appy_stop59; appy_j27_++) {
@@ -1462,6 +1512,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j33_ = 0; appy_j33_ < appy_stop61; appy_j33_++) {
@@ -1480,6 +1531,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: out_[0:out_count])
     for (appy_j38_ = 0; appy_j38_ < out_shape1; appy_j38_++) {
@@ -1501,6 +1553,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j41_ = 0; appy_j41_ < appy_stop64; appy_j41_++) {
@@ -1526,6 +1579,7 @@ static int host_slices_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j47_ = 0; appy_j47_ < appy_stop66; appy_j47_++) {
@@ -1607,6 +1661,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j5_ = 0; appy_j5_ < appy_stop68; appy_j5_++) {
@@ -1632,6 +1687,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j11_ = 0; appy_j11_ < appy_stop70; appy_j11_++) {
@@ -1655,6 +1711,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j16_ = 0; appy_j16_ < appy_stop72; appy_j16_++) {
@@ -1685,6 +1742,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j23_ = 0; appy_j23_ < appy_stop74; appy_j23_++) {
@@ -1712,6 +1770,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum32_) reduction(+: appy_sum32_)
     for (appy_j31_ = 0; appy_j31_ < appy_stop76; appy_j31_++) {
@@ -1734,6 +1793,7 @@ static int host_window_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum38_) reduction(+: appy_sum38_)
     for (appy_j37_ = 0; appy_j37_ < appy_stop78; appy_j37_++) {
@@ -1812,6 +1872,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j5_ = 0; appy_j5_ < appy_stop80; appy_j5_++) {
@@ -1837,6 +1898,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j11_ = 0; appy_j11_ < appy_stop82; appy_j11_++) {
@@ -1860,6 +1922,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j16_ = 0; appy_j16_ < appy_stop84; appy_j16_++) {
@@ -1890,6 +1953,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
       for (appy_j23_ = 0; appy_j23_ < appy_stop86; appy_j23_++) {
@@ -1917,6 +1981,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum32_) reduction(+: appy_sum32_)
     for (appy_j31_ = 0; appy_j31_ < appy_stop88; appy_j31_++) {
@@ -1939,6 +2004,7 @@ static int host_window_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum38_) reduction(+: appy_sum38_)
     for (appy_j37_ = 0; appy_j37_ < appy_stop90; appy_j37_++) {
@@ -1993,6 +2059,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count]) private(appy_j1_, appy_j2_)
     for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
@@ -2011,6 +2078,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j3_, appy_j4_)
       for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
@@ -2037,6 +2105,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j8_, appy_j9_)
       for (appy_j8_ = 0; appy_j8_ < appy_stop96; appy_j8_++) {
@@ -2063,6 +2132,7 @@ static int update_kernel0(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j14_, appy_j15_)
       for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
@@ -2122,6 +2192,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count]) private(appy_j1_, appy_j2_)
     for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
@@ -2140,6 +2211,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j3_, appy_j4_)
       for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
@@ -2166,6 +2238,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j8_, appy_j9_)
       for (appy_j8_ = 0; appy_j8_ < appy_stop105; appy_j8_++) {
@@ -2192,6 +2265,7 @@ static int update_kernel1(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j14_, appy_j15_)
       for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
@@ -2251,6 +2325,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: C_[0:C_count]) private(appy_j1_, appy_j2_)
     for (appy_j1_ = 0; appy_j1_ < C_shape0; appy_j1_++) {
@@ -2269,6 +2344,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j3_, appy_j4_)
       for (appy_j3_ = 0; appy_j3_ < C_shape0; appy_j3_++) {
@@ -2295,6 +2371,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j8_, appy_j9_)
       for (appy_j8_ = 0; appy_j8_ < appy_stop114; appy_j8_++) {
@@ -2321,6 +2398,7 @@ static int update_kernel2(appy_frame *fr, const appy_array *C_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
       appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: D_[0:D_count]) map(tofrom: C_[0:C_count]) private(appy_j14_, appy_j15_)
       for (appy_j14_ = 0; appy_j14_ < C_shape0; appy_j14_++) {
@@ -2378,6 +2456,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: x_[0:x_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -2397,6 +2476,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j6_, appy_j7_)
     for (appy_j6_ = 0; appy_j6_ < appy_stop120; appy_j6_++) {
@@ -2415,6 +2495,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j9_, appy_j10_)
     for (appy_j9_ = 0; appy_j9_ < appy_stop123; appy_j9_++) {
@@ -2433,6 +2514,7 @@ static int fills_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j13_, appy_j14_)
     for (appy_j13_ = 0; appy_j13_ < A_shape0; appy_j13_++) {
@@ -2483,6 +2565,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(from: x_[0:x_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -2502,6 +2585,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j6_, appy_j7_)
     for (appy_j6_ = 0; appy_j6_ < appy_stop129; appy_j6_++) {
@@ -2520,6 +2604,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j9_, appy_j10_)
     for (appy_j9_ = 0; appy_j9_ < appy_stop132; appy_j9_++) {
@@ -2538,6 +2623,7 @@ static int fills_kernel1(appy_frame *fr, const appy_array *A_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(appy_j13_, appy_j14_)
     for (appy_j13_ = 0; appy_j13_ < A_shape0; appy_j13_++) {
@@ -2630,6 +2716,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(appy_j5_, appy_j6_)
           for (appy_j5_ = 0; appy_j5_ < appy_stop139; appy_j5_++) {
@@ -2668,6 +2755,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count]) private(appy_j22_, appy_j23_)
           for (appy_j22_ = 0; appy_j22_ < appy_stop142; appy_j22_++) {
@@ -2769,6 +2857,7 @@ static int jacobi2d_kernel1(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(appy_j5_, appy_j6_)
           for (appy_j5_ = 0; appy_j5_ < appy_stop147; appy_j5_++) {
@@ -2807,6 +2896,7 @@ static int jacobi2d_kernel1(appy_frame *fr, const appy_array *A_array, const app
           const double appy_start = appy_clock();
           appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
           appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+          appy_env_copy_in(&appy_data);
           const double appy_mapped = appy_clock();
           #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count]) private(appy_j22_, appy_j23_)
           for (appy_j22_ = 0; appy_j22_ < appy_stop150; appy_j22_++) {
@@ -2871,6 +2961,7 @@ static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j1_, appy_j2_)
       for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
@@ -2896,6 +2987,7 @@ static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j6_, appy_j7_)
       for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
@@ -2929,6 +3021,7 @@ static int broadcast2d_kernel0(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count]) private(appy_j10_, appy_j11_)
       for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
@@ -2994,6 +3087,7 @@ static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j1_, appy_j2_)
       for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
@@ -3019,6 +3113,7 @@ static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j6_, appy_j7_)
       for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
@@ -3052,6 +3147,7 @@ static int broadcast2d_kernel1(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count]) private(appy_j10_, appy_j11_)
       for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
@@ -3117,6 +3213,7 @@ static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j1_, appy_j2_)
       for (appy_j1_ = 0; appy_j1_ < B_shape0; appy_j1_++) {
@@ -3142,6 +3239,7 @@ static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: x_[0:x_count]) map(tofrom: B_[0:B_count]) private(appy_j6_, appy_j7_)
       for (appy_j6_ = 0; appy_j6_ < B_shape0; appy_j6_++) {
@@ -3175,6 +3273,7 @@ static int broadcast2d_kernel2(appy_frame *fr, const appy_array *A_array, const 
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: C_[0:C_count]) private(appy_j10_, appy_j11_)
       for (appy_j10_ = 0; appy_j10_ < A_shape0; appy_j10_++) {
@@ -3234,6 +3333,7 @@ static int affine_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3260,6 +3360,7 @@ static int affine_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
       for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
@@ -3318,6 +3419,7 @@ static int affine_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3344,6 +3446,7 @@ static int affine_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
       for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
@@ -3402,6 +3505,7 @@ static int affine_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3428,6 +3532,7 @@ static int affine_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
       for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
@@ -3486,6 +3591,7 @@ static int affine_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3512,6 +3618,7 @@ static int affine_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
       for (appy_j2_ = 0; appy_j2_ < x_shape0; appy_j2_++) {
@@ -3572,6 +3679,7 @@ static int affine_float_kernel0(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3588,6 +3696,7 @@ static int affine_float_kernel0(appy_frame *fr, const appy_array *x_array, const
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -3644,6 +3753,7 @@ static int affine_float_kernel1(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3660,6 +3770,7 @@ static int affine_float_kernel1(appy_frame *fr, const appy_array *x_array, const
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -3716,6 +3827,7 @@ static int affine_float_kernel2(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3732,6 +3844,7 @@ static int affine_float_kernel2(appy_frame *fr, const appy_array *x_array, const
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -3798,6 +3911,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3816,6 +3930,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -3842,6 +3957,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
       for (appy_j8_ = 0; appy_j8_ < appy_stop201; appy_j8_++) {
@@ -3863,6 +3979,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
     for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
@@ -3881,6 +3998,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
       for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
@@ -3907,6 +4025,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
       for (appy_j18_ = 0; appy_j18_ < appy_stop205; appy_j18_++) {
@@ -3929,6 +4048,7 @@ static int host_reduce_kernel0(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
       for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
@@ -3998,6 +4118,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4016,6 +4137,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -4042,6 +4164,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
       for (appy_j8_ = 0; appy_j8_ < appy_stop210; appy_j8_++) {
@@ -4063,6 +4186,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
     for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
@@ -4081,6 +4205,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
       for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
@@ -4107,6 +4232,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
       for (appy_j18_ = 0; appy_j18_ < appy_stop214; appy_j18_++) {
@@ -4129,6 +4255,7 @@ static int host_reduce_kernel1(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
       for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
@@ -4198,6 +4325,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4216,6 +4344,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -4242,6 +4371,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
       for (appy_j8_ = 0; appy_j8_ < appy_stop219; appy_j8_++) {
@@ -4263,6 +4393,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
     for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
@@ -4281,6 +4412,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
       for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
@@ -4307,6 +4439,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
       for (appy_j18_ = 0; appy_j18_ < appy_stop223; appy_j18_++) {
@@ -4329,6 +4462,7 @@ static int host_reduce_kernel2(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
       for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
@@ -4398,6 +4532,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4416,6 +4551,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max4_) reduction(max: appy_max4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -4442,6 +4578,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min9_) reduction(min: appy_min9_)
       for (appy_j8_ = 0; appy_j8_ < appy_stop228; appy_j8_++) {
@@ -4463,6 +4600,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean12_) reduction(+: appy_mean12_)
     for (appy_j11_ = 0; appy_j11_ < x_shape0; appy_j11_++) {
@@ -4481,6 +4619,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot14_) reduction(+: appy_dot14_)
       for (appy_j13_ = 0; appy_j13_ < x_shape0; appy_j13_++) {
@@ -4507,6 +4646,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot20_) reduction(+: appy_dot20_)
       for (appy_j18_ = 0; appy_j18_ < appy_stop232; appy_j18_++) {
@@ -4529,6 +4669,7 @@ static int host_reduce_kernel3(appy_frame *fr, const appy_array *x_array, const 
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_sum23_) reduction(+: appy_sum23_)
       for (appy_j22_ = 0; appy_j22_ < x_shape0; appy_j22_++) {
@@ -4574,6 +4715,7 @@ static int host_sum_kernel0(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4591,6 +4733,7 @@ static int host_sum_kernel0(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
     for (appy_j5_ = 0; appy_j5_ < appy_stop236; appy_j5_++) {
@@ -4627,6 +4770,7 @@ static int host_sum_kernel1(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4644,6 +4788,7 @@ static int host_sum_kernel1(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
     for (appy_j5_ = 0; appy_j5_ < appy_stop239; appy_j5_++) {
@@ -4680,6 +4825,7 @@ static int host_sum_kernel2(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4697,6 +4843,7 @@ static int host_sum_kernel2(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
     for (appy_j5_ = 0; appy_j5_ < appy_stop242; appy_j5_++) {
@@ -4733,6 +4880,7 @@ static int host_sum_kernel3(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4750,6 +4898,7 @@ static int host_sum_kernel3(appy_frame *fr, const appy_array *x_array, PyObject 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum6_) reduction(+: appy_sum6_)
     for (appy_j5_ = 0; appy_j5_ < appy_stop245; appy_j5_++) {
@@ -4800,6 +4949,7 @@ static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -4830,6 +4980,7 @@ static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -4857,6 +5008,7 @@ static int max_diff_kernel0(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -4916,6 +5068,7 @@ static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -4946,6 +5099,7 @@ static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -4973,6 +5127,7 @@ static int max_diff_kernel1(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -5032,6 +5187,7 @@ static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -5062,6 +5218,7 @@ static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -5089,6 +5246,7 @@ static int max_diff_kernel2(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -5148,6 +5306,7 @@ static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_max3_) reduction(max: appy_max3_) private(appy_j1_, appy_j2_)
         for (appy_j1_ = 0; appy_j1_ < A_shape0; appy_j1_++) {
@@ -5178,6 +5337,7 @@ static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_min8_) reduction(min: appy_min8_) private(appy_j6_, appy_j7_)
         for (appy_j6_ = 0; appy_j6_ < A_shape0; appy_j6_++) {
@@ -5205,6 +5365,7 @@ static int max_diff_kernel3(appy_frame *fr, const appy_array *A_array, const app
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
       appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: appy_sum13_) reduction(+: appy_sum13_) private(appy_j11_, appy_j12_)
       for (appy_j11_ = 0; appy_j11_ < A_shape0; appy_j11_++) {
@@ -5253,6 +5414,7 @@ static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -5279,6 +5441,7 @@ static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
     for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -5294,6 +5457,7 @@ static int center_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
     for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
@@ -5337,6 +5501,7 @@ static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -5363,6 +5528,7 @@ static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
     for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -5378,6 +5544,7 @@ static int center_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
     for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
@@ -5421,6 +5588,7 @@ static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean2_) reduction(+: appy_mean2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -5447,6 +5615,7 @@ static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: d_[0:d_count])
     for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -5462,6 +5631,7 @@ static int center_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: d_[0:d_count]) map(tofrom: appy_sum5_) reduction(+: appy_sum5_)
     for (appy_j4_ = 0; appy_j4_ < d_shape0; appy_j4_++) {
@@ -5505,6 +5675,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -5530,6 +5701,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -5547,6 +5719,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max5_) reduction(max: appy_max5_)
       for (appy_j4_ = 0; appy_j4_ < x_shape0; appy_j4_++) {
@@ -5565,6 +5738,7 @@ static int normalize_kernel0(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: x_[0:x_count])
     for (appy_j7_ = 0; appy_j7_ < x_shape0; appy_j7_++) {
@@ -5609,6 +5783,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -5634,6 +5809,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -5651,6 +5827,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_max5_) reduction(max: appy_max5_)
       for (appy_j4_ = 0; appy_j4_ < x_shape0; appy_j4_++) {
@@ -5669,6 +5846,7 @@ static int normalize_kernel1(appy_frame *fr, const appy_array *x_array, PyObject
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: x_[0:x_count])
     for (appy_j7_ = 0; appy_j7_ < x_shape0; appy_j7_++) {
@@ -5716,6 +5894,7 @@ static int vec_add_kernel0(appy_frame *fr, const appy_array *a_array, const appy
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(from: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape0; appy_j1_++) {
@@ -5764,6 +5943,7 @@ static int vec_add_kernel1(appy_frame *fr, const appy_array *a_array, const appy
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
       appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(from: out_[0:out_count])
       for (appy_j1_ = 0; appy_j1_ < out_shape0; appy_j1_++) {

@@ -43,6 +43,7 @@ static int vadd_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -84,6 +85,7 @@ static int diff_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(from: d_[0:d_count])
     for (i_ = 0; i_ < d_shape0; i_++) {
@@ -136,6 +138,7 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -188,6 +191,7 @@ static int stride2_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(from: out_[0:out_count])
     for (i_ = 0; i_ < out_shape0; i_++) {
@@ -231,6 +235,7 @@ static int guarded_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -281,6 +286,7 @@ static int early_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -319,6 +325,7 @@ static int count_kernel0(appy_frame *fr, const appy_array *m_array, PyObject **r
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: m_[0:m_count]) map(tofrom: c_) reduction(+: c_)
     for (i_ = 0; i_ < m_shape0; i_++) {
@@ -364,6 +371,7 @@ static int bsum_kernel0(appy_frame *fr, const appy_array *m_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: m_[0:m_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < m_shape0; i_++) {
@@ -402,6 +410,7 @@ static int flip_kernel0(appy_frame *fr, const appy_array *m_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: m_[0:m_count])
     for (i_ = 0; i_ < m_shape0; i_++) {
@@ -447,6 +456,7 @@ static int scale32_kernel0(appy_frame *fr, const appy_array *k_array, const appy
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: k_[0:k_count], x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -496,6 +506,7 @@ static int split_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
     appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_[0:lo_count], hi_[0:hi_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -546,6 +557,7 @@ static int u___appy_vadd_py_line113_kernel0(appy_frame *fr, const appy_array *a_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {

@@ -36,6 +36,7 @@ static int saxpy_kernel0(appy_frame *fr, float alpha_, const appy_array *x_array
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -84,6 +85,7 @@ static int add_kernel0(appy_frame *fr, const appy_array *a_array, const appy_arr
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -132,6 +134,7 @@ static int add_kernel1(appy_frame *fr, const appy_array *a_array, const appy_arr
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -178,6 +181,7 @@ static int mix2_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -219,6 +223,7 @@ static int total_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **r
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: s_) reduction(+: s_) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -259,6 +264,7 @@ static int flagged_kernel0(appy_frame *fr, const appy_array *mask_array, int64_t
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: mask_[0:mask_count]) map(tofrom: c_) reduction(+: c_)
     for (i_ = 0; i_ < mask_shape0; i_++) {

@@ -51,6 +51,7 @@ static int add2_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -110,6 +111,7 @@ static int add2_kernel1(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -169,6 +171,7 @@ static int add2_kernel2(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -228,6 +231,7 @@ static int add2_kernel3(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -282,6 +286,7 @@ static int add3_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_, k_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -339,6 +344,7 @@ static int add3_kernel1(appy_frame *fr, const appy_array *A_array, const appy_ar
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_, k_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -392,6 +398,7 @@ static int interior_kernel0(appy_frame *fr, const appy_array *A_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_)
     for (i_ = INT64_C(1); i_ < appy_stop14; i_++) {
@@ -442,6 +449,7 @@ static int interior_kernel1(appy_frame *fr, const appy_array *A_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_)
     for (i_ = INT64_C(1); i_ < appy_stop17; i_++) {
@@ -483,6 +491,7 @@ static int sum2_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: s_) reduction(+: s_) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -523,6 +532,7 @@ static int sum2_kernel1(appy_frame *fr, const appy_array *A_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: s_) reduction(+: s_) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -573,6 +583,7 @@ static int prange2_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -624,6 +635,7 @@ static int prange2_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -683,6 +695,7 @@ static int strided3_kernel0(appy_frame *fr, const appy_array *A_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_, k_)
     for (i_ = appy_start28; i_ > INT64_C(-1); i_ += -2) {
@@ -745,6 +758,7 @@ static int strided3_kernel1(appy_frame *fr, const appy_array *A_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_, k_)
     for (i_ = appy_start32; i_ > INT64_C(-1); i_ += -2) {
@@ -791,6 +805,7 @@ static int reused_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(j_)
     for (p_ = 0; p_ < appy_stop36; p_++) {
@@ -808,6 +823,7 @@ static int reused_kernel0(appy_frame *fr, const appy_array *A_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(3) map(tofrom: A_[0:A_count]) private(i_, k_)
     for (i_ = 0; i_ < A_shape0; i_++) {

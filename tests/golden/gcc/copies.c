@@ -43,6 +43,7 @@ static int vadd_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -95,6 +96,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, const appy_a
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(tofrom: x_[0:x_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -112,6 +114,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, const appy_a
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, m_, sizeof(*m_) * m_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: k_[0:k_count], m_[0:m_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (r_ = 0; r_ < m_shape0; r_++) {

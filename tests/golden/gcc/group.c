@@ -53,6 +53,7 @@ static int softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_, e_, r_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -143,6 +144,7 @@ static int softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_, e_, r_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -223,6 +225,7 @@ static int softmax_math_kernel0(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -297,6 +300,7 @@ static int softmax_math_kernel1(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_, s_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -375,6 +379,7 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -437,6 +442,7 @@ static int matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -499,6 +505,7 @@ static int matvec_kernel2(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -561,6 +568,7 @@ static int matvec_kernel3(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -624,6 +632,7 @@ static int matvec_acc_kernel0(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -687,6 +696,7 @@ static int matvec_acc_kernel1(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -750,6 +760,7 @@ static int matvec_acc_kernel2(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -813,6 +824,7 @@ static int matvec_acc_kernel3(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -875,6 +887,7 @@ static int spmv_kernel0(appy_frame *fr, const appy_array *indptr_array, const ap
     appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
     for (i_ = 0; i_ < y_shape0; i_++) {
@@ -936,6 +949,7 @@ static int spmv_kernel1(appy_frame *fr, const appy_array *indptr_array, const ap
     appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
     for (i_ = 0; i_ < y_shape0; i_++) {
@@ -997,6 +1011,7 @@ static int spmv_kernel2(appy_frame *fr, const appy_array *indptr_array, const ap
     appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
     for (i_ = 0; i_ < y_shape0; i_++) {
@@ -1058,6 +1073,7 @@ static int spmv_kernel3(appy_frame *fr, const appy_array *indptr_array, const ap
     appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(s_, jj_)
     for (i_ = 0; i_ < y_shape0; i_++) {
@@ -1103,6 +1119,7 @@ static int tri_scale_kernel0(appy_frame *fr, const appy_array *C_array, double b
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -1143,6 +1160,7 @@ static int tri_scale_kernel1(appy_frame *fr, const appy_array *C_array, float be
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -1183,6 +1201,7 @@ static int tri_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -1223,6 +1242,7 @@ static int tri_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: C_[0:C_count]) private(j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -1268,6 +1288,7 @@ static int upper_add_kernel0(appy_frame *fr, const appy_array *C_array, const ap
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -1313,6 +1334,7 @@ static int upper_add_kernel1(appy_frame *fr, const appy_array *C_array, const ap
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -1361,6 +1383,7 @@ static int lower_rowsum_kernel0(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1416,6 +1439,7 @@ static int lower_rowsum_kernel1(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1471,6 +1495,7 @@ static int lower_rowsum_kernel2(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1526,6 +1551,7 @@ static int lower_rowsum_kernel3(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1593,6 +1619,7 @@ static int row_max_min_kernel0(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1665,6 +1692,7 @@ static int row_max_min_kernel1(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1737,6 +1765,7 @@ static int row_max_min_kernel2(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1809,6 +1838,7 @@ static int row_max_min_kernel3(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, hi_, sizeof(*hi_) * hi_count, APPY_WRITES);
     appy_env_device(&appy_data, lo_, sizeof(*lo_) * lo_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: hi_[0:hi_count], lo_[0:lo_count]) private(m_, k_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1875,6 +1905,7 @@ static int private_temp_kernel0(appy_frame *fr, const appy_array *A_array, const
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1945,6 +1976,7 @@ static int private_temp_kernel1(appy_frame *fr, const appy_array *A_array, const
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2015,6 +2047,7 @@ static int private_temp_kernel2(appy_frame *fr, const appy_array *A_array, const
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2085,6 +2118,7 @@ static int private_temp_kernel3(appy_frame *fr, const appy_array *A_array, const
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: out_[0:out_count]) private(s_, j_, t_, u_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2164,6 +2198,7 @@ static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) private(s_, j_, n_, mean_, sq_, d_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2251,6 +2286,7 @@ static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, var_, sizeof(*var_) * var_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], var_[0:var_count]) private(s_, j_, n_, mean_, sq_, d_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2326,6 +2362,7 @@ static int reverse_mix_kernel0(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: tmp_[0:tmp_count], out_[0:out_count]) private(n_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2388,6 +2425,7 @@ static int reverse_mix_kernel1(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: tmp_[0:tmp_count], out_[0:out_count]) private(n_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2450,6 +2488,7 @@ static int reverse_mix_kernel2(appy_frame *fr, const appy_array *A_array, const 
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: tmp_[0:tmp_count], out_[0:out_count]) private(n_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2514,6 +2553,7 @@ static int total_sq_kernel0(appy_frame *fr, const appy_array *A_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2579,6 +2619,7 @@ static int total_sq_kernel1(appy_frame *fr, const appy_array *A_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2644,6 +2685,7 @@ static int itotal_sq_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2709,6 +2751,7 @@ static int itotal_sq_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: rows_[0:rows_count]) map(tofrom: total_, big_) reduction(+: total_) reduction(max: big_) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2777,6 +2820,7 @@ static int ws_matvec_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: A_[0:A_count], y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2847,6 +2891,7 @@ static int ws_matvec_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: A_[0:A_count], y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2917,6 +2962,7 @@ static int ws_matvec_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: A_[0:A_count], y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -2992,6 +3038,7 @@ static int matmul_bt_kernel0(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(k_, s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3064,6 +3111,7 @@ static int matmul_bt_kernel1(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(k_, s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3136,6 +3184,7 @@ static int matmul_bt_kernel2(appy_frame *fr, const appy_array *A_array, const ap
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(k_, s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3203,6 +3252,7 @@ static int smooth_rows_kernel0(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count], tmp_[0:tmp_count]) private(t_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3277,6 +3327,7 @@ static int smooth_rows_kernel1(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, tmp_, sizeof(*tmp_) * tmp_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count], tmp_[0:tmp_count]) private(t_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {

@@ -36,6 +36,7 @@ static int saxpy_kernel0(appy_frame *fr, float alpha_, const appy_array *x_array
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -77,6 +78,7 @@ static int saxpy_kernel1(appy_frame *fr, double alpha_, const appy_array *x_arra
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -118,6 +120,7 @@ static int affine_kernel0(appy_frame *fr, const appy_array *src_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, src_, sizeof(*src_) * src_count, APPY_READS);
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: src_[0:src_count]) map(tofrom: dst_[0:dst_count])
     for (i_ = 0; i_ < src_shape0; i_++) {

@@ -41,6 +41,7 @@ static int mathf_kernel0(appy_frame *fr, const appy_array *x_array, const appy_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) private(v_, a_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -149,6 +150,7 @@ static int mathf_kernel1(appy_frame *fr, const appy_array *x_array, const appy_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) private(v_, a_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -252,6 +254,7 @@ static int int_math_kernel0(appy_frame *fr, const appy_array *k_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: k_[0:k_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -293,6 +296,7 @@ static int int_math_kernel1(appy_frame *fr, const appy_array *k_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: k_[0:k_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -337,6 +341,7 @@ static int literal_math_kernel0(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -385,6 +390,7 @@ static int literal_math_kernel1(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < x_shape0; i_++) {

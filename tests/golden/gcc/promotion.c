@@ -40,6 +40,7 @@ static int f32_literals_kernel0(appy_frame *fr, const appy_array *x_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) private(v_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -95,6 +96,7 @@ static int i32_literals_kernel0(appy_frame *fr, const appy_array *k_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: k_[0:k_count]) map(tofrom: out_[0:out_count]) private(j_)
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -176,6 +178,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *x_array, const appy_a
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, iout_, sizeof(*iout_) * iout_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], k_[0:k_count], m_[0:m_count], d_[0:d_count]) map(tofrom: out_[0:out_count], iout_[0:iout_count])
     for (i_ = 0; i_ < x_shape0; i_++) {

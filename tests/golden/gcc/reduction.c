@@ -31,6 +31,7 @@ static int fsum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -66,6 +67,7 @@ static int fsum_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -104,6 +106,7 @@ static int isum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, t_) reduction(+: s_) reduction(+: t_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -144,6 +147,7 @@ static int isum_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **re
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, t_) reduction(+: s_) reduction(+: t_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -181,6 +185,7 @@ static int fprod_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **r
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -216,6 +221,7 @@ static int fprod_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **r
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -251,6 +257,7 @@ static int iprod_kernel0(appy_frame *fr, const appy_array *a_array, PyObject **r
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -286,6 +293,7 @@ static int iprod_kernel1(appy_frame *fr, const appy_array *a_array, PyObject **r
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: p_) reduction(*: p_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -324,6 +332,7 @@ static int fminmax_kernel0(appy_frame *fr, const appy_array *a_array, PyObject *
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -364,6 +373,7 @@ static int fminmax_kernel1(appy_frame *fr, const appy_array *a_array, PyObject *
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -404,6 +414,7 @@ static int iminmax_kernel0(appy_frame *fr, const appy_array *a_array, PyObject *
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -444,6 +455,7 @@ static int iminmax_kernel1(appy_frame *fr, const appy_array *a_array, PyObject *
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: lo_, hi_) reduction(min: lo_) reduction(max: hi_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -488,6 +500,7 @@ static int dot_kernel0(appy_frame *fr, const appy_array *x_array, const appy_arr
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -533,6 +546,7 @@ static int dot_kernel1(appy_frame *fr, const appy_array *x_array, const appy_arr
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -571,6 +585,7 @@ static int sum_prange_kernel0(appy_frame *fr, const appy_array *a_array, PyObjec
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -606,6 +621,7 @@ static int sum_prange_kernel1(appy_frame *fr, const appy_array *a_array, PyObjec
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -641,6 +657,7 @@ static int sum_range_parallel_kernel0(appy_frame *fr, const appy_array *a_array,
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -676,6 +693,7 @@ static int sum_range_parallel_kernel1(appy_frame *fr, const appy_array *a_array,
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -728,6 +746,7 @@ static int several_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_, sq_, hi_) reduction(+: s_) reduction(+: sq_) reduction(max: hi_) private(v_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -794,6 +813,7 @@ static int several_kernel1(appy_frame *fr, const appy_array *a_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_, sq_, hi_) reduction(+: s_) reduction(+: sq_) reduction(max: hi_) private(v_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -843,6 +863,7 @@ static int count_positive_kernel0(appy_frame *fr, const appy_array *a_array, PyO
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: n_) reduction(+: n_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -881,6 +902,7 @@ static int count_positive_kernel1(appy_frame *fr, const appy_array *a_array, PyO
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: n_) reduction(+: n_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -928,6 +950,7 @@ static int strided_sum_kernel0(appy_frame *fr, const appy_array *a_array, int64_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, m_) reduction(+: s_) reduction(max: m_)
     for (int64_t appy_it24 = 0; appy_it24 < appy_range_len(appy_start22, a_shape0, appy_step23); appy_it24++) {
@@ -978,6 +1001,7 @@ static int strided_sum_kernel1(appy_frame *fr, const appy_array *a_array, int64_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: s_, m_) reduction(+: s_) reduction(max: m_)
     for (int64_t appy_it27 = 0; appy_it27 < appy_range_len(appy_start25, a_shape0, appy_step26); appy_it27++) {

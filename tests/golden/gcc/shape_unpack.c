@@ -41,6 +41,7 @@ static int scale2_kernel0(appy_frame *fr, const appy_array *A_array, double f_, 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(i_, j_)
     for (i_ = 0; i_ < appy_stop2; i_++) {
@@ -87,6 +88,7 @@ static int scale2_kernel1(appy_frame *fr, const appy_array *A_array, int32_t f_,
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(tofrom: A_[0:A_count]) private(i_, j_)
     for (i_ = 0; i_ < appy_stop7; i_++) {

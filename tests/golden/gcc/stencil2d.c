@@ -52,6 +52,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(i_, j_)
         for (i_ = INT64_C(1); i_ < appy_stop2; i_++) {
@@ -72,6 +73,7 @@ static int jacobi2d_kernel0(appy_frame *fr, const appy_array *A_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_WRITES);
         appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: B_[0:B_count]) map(tofrom: A_[0:A_count]) private(i_, j_)
         for (i_ = INT64_C(1); i_ < appy_stop5; i_++) {

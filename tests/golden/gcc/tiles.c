@@ -51,6 +51,7 @@ static int matmul_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -119,6 +120,7 @@ static int matmul_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -187,6 +189,7 @@ static int matmul_kernel2(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -255,6 +258,7 @@ static int matmul_kernel3(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -314,6 +318,7 @@ static int lower_kernel0(appy_frame *fr, double beta_, const appy_array *C_array
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < appy_stop12; i_++) {
@@ -373,6 +378,7 @@ static int lower_kernel1(appy_frame *fr, float beta_, const appy_array *C_array,
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < appy_stop16; i_++) {
@@ -437,6 +443,7 @@ static int triangular_kernel0(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < appy_stop20; i_++) {
@@ -500,6 +507,7 @@ static int triangular_kernel1(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: out_[0:out_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < appy_stop26; i_++) {
@@ -563,6 +571,7 @@ static int two_loops_kernel0(appy_frame *fr, double alpha_, const appy_array *C_
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES);
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(t_, k_, i_, j_)
     for (i_ = 0; i_ < appy_stop32; i_++) {
@@ -665,6 +674,7 @@ static int mixed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], w_[0:w_count]) map(tofrom: C_[0:C_count]) private(k_, t_, u_, i_, j_)
     for (i_ = INT64_C(1); i_ < C_shape0; i_ += 2) {
@@ -735,6 +745,7 @@ static int sparse_guard_kernel0(appy_frame *fr, const appy_array *A_array, const
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(tofrom: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -796,6 +807,7 @@ static int branchy_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(from: C_[0:C_count]) private(s_, top_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -865,6 +877,7 @@ static int branchy_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count]) map(from: C_[0:C_count]) private(s_, top_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -975,6 +988,7 @@ static int many_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
     appy_env_device(&appy_data, F_, sizeof(*F_) * F_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], D_[0:D_count], E_[0:E_count], F_[0:F_count]) map(from: C_[0:C_count]) private(s_, k_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {
@@ -1071,6 +1085,7 @@ static int signed_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, D_, sizeof(*D_) * D_count, APPY_READS);
     appy_env_device(&appy_data, E_, sizeof(*E_) * E_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) collapse(2) map(to: A_[0:A_count], B_[0:B_count], D_[0:D_count], E_[0:E_count]) map(tofrom: C_[0:C_count]) private(s_, k_, t_, i_, j_)
     for (i_ = 0; i_ < C_shape0; i_++) {

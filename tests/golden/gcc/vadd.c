@@ -43,6 +43,7 @@ static int vadd_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for simd if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: c_[0:c_count])
     for (i_ = 0; i_ < a_shape0; i_++) {

@@ -99,6 +99,7 @@ static int constants_kernel0(appy_frame *fr, const appy_array *a_array, const ap
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: a_[0:a_count], b_[0:b_count])
     for (i_ = INT64_C(9); i_ < a_shape0; i_++) {
@@ -135,6 +136,7 @@ static int wraps_kernel0(appy_frame *fr, const appy_array *b_array, int64_t k_, 
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b_[0:b_count])
     for (i_ = 0; i_ < b_shape0; i_++) {

@@ -66,6 +66,7 @@ static int blackscholes_kernel0(appy_frame *fr, const appy_array *S_array, const
     appy_env_device(&appy_data, T_, sizeof(*T_) * T_count, APPY_READS);
     appy_env_device(&appy_data, call_, sizeof(*call_) * call_count, APPY_WRITES);
     appy_env_device(&appy_data, put_, sizeof(*put_) * put_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: S_[0:S_count], K_[0:K_count], T_[0:T_count]) map(tofrom: call_[0:call_count], put_[0:put_count]) private(sqrt_t_, d1_, d2_, n1_, n2_, discounted_)
     for (i_ = 0; i_ < S_shape0; i_++) {

@@ -49,6 +49,7 @@ static int gather_kernel0(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], idx_[0:idx_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed, appy_bad)
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -98,6 +99,7 @@ static int guarded_shift_kernel0(appy_frame *fr, const appy_array *a_array, cons
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: appy_failed, appy_bad)
     for (i_ = 0; i_ < b_shape0; i_++) {
@@ -162,6 +164,7 @@ static int rowsums_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, lens_, sizeof(*lens_) * lens_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], lens_[0:lens_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed, appy_bad) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -233,6 +236,7 @@ static int rows_at_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, rows_, sizeof(*rows_) * rows_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], rows_[0:rows_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed, appy_bad)
     for (i_ = 0; i_ < rows_shape0; i_++) {
@@ -287,6 +291,7 @@ static int total_kernel0(appy_frame *fr, const appy_array *A_array, const appy_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, lens_, sizeof(*lens_) * lens_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], lens_[0:lens_count]) map(tofrom: s_, appy_failed, appy_bad) reduction(+: s_) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -356,6 +361,7 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) map(tofrom: appy_failed, appy_bad) private(appy_j1_, appy_sum2_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -487,6 +493,7 @@ static int between_kernel0(appy_frame *fr, const appy_array *a_array, int64_t k_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count]) map(tofrom: appy_failed, appy_bad)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -511,6 +518,7 @@ static int between_kernel0(appy_frame *fr, const appy_array *a_array, int64_t k_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b_[0:b_count]) map(tofrom: appy_failed, appy_bad)
     for (i_ = 0; i_ < b_shape0; i_++) {

@@ -53,6 +53,7 @@ static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_len1_, appy_j2_, appy_len4_, appy_j5_, appy_max6_, appy_len8_, appy_j9_, appy_len10_, appy_j11_, appy_sum12_, appy_j13_, appy_len14_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -188,6 +189,7 @@ static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_len1_, appy_j2_, appy_len4_, appy_j5_, appy_max6_, appy_len8_, appy_j9_, appy_len10_, appy_j11_, appy_sum12_, appy_j13_, appy_len14_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -309,6 +311,7 @@ static int reverse_rows_kernel0(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -369,6 +372,7 @@ static int reverse_rows_kernel1(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -429,6 +433,7 @@ static int reverse_rows_kernel2(appy_frame *fr, const appy_array *A_array, const
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -498,6 +503,7 @@ static int neighbours_kernel0(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_start1_, appy_len2_, appy_j3_, appy_j5_, appy_len6_, appy_start7_, appy_len8_, appy_start9_, appy_len10_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -596,6 +602,7 @@ static int neighbours_kernel1(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(appy_start1_, appy_len2_, appy_j3_, appy_j5_, appy_len6_, appy_start7_, appy_len8_, appy_start9_, appy_len10_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -697,6 +704,7 @@ static int online_softmax_kernel0(appy_frame *fr, const appy_array *A_array, con
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(t_, mt_, st_, k_, a_, m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_sum5_, appy_j6_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -834,6 +842,7 @@ static int online_softmax_kernel1(appy_frame *fr, const appy_array *A_array, con
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(t_, mt_, st_, k_, a_, m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_sum5_, appy_j6_)
     for (i_ = 0; i_ < A_shape0; i_++) {

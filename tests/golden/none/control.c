@@ -34,6 +34,7 @@ static int classify_kernel0(appy_frame *fr, const appy_array *a_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -90,6 +91,7 @@ static int classify_kernel1(appy_frame *fr, const appy_array *a_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -146,6 +148,7 @@ static int classify_kernel2(appy_frame *fr, const appy_array *a_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -202,6 +205,7 @@ static int classify_kernel3(appy_frame *fr, const appy_array *a_array, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(x_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -262,6 +266,7 @@ static int collatz_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -322,6 +327,7 @@ static int collatz_kernel1(appy_frame *fr, const appy_array *a_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, steps_, sizeof(*steps_) * steps_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: steps_[0:steps_count]) private(n_, k_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -382,6 +388,7 @@ static int loops_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -528,6 +535,7 @@ static int loops_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count]) private(m_, s_, k_, j_)
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -696,6 +704,7 @@ static int runtime_steps_kernel0(appy_frame *fr, const appy_array *out_array, in
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: out_[0:out_count]) private(s_, k_)
     for (i_ = 0; i_ < out_shape0; i_++) {

@@ -54,6 +54,7 @@ static int ints_kernel0(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -151,6 +152,7 @@ static int ints_kernel1(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -248,6 +250,7 @@ static int ints_kernel2(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -345,6 +348,7 @@ static int ints_kernel3(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -442,6 +446,7 @@ static int ints_kernel4(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -539,6 +544,7 @@ static int ints_kernel5(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -636,6 +642,7 @@ static int ints_kernel6(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -733,6 +740,7 @@ static int ints_kernel7(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -830,6 +838,7 @@ static int ints_kernel8(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -927,6 +936,7 @@ static int ints_kernel9(appy_frame *fr, const appy_array *a_array, const appy_ar
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1024,6 +1034,7 @@ static int ints_kernel10(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1121,6 +1132,7 @@ static int ints_kernel11(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1218,6 +1230,7 @@ static int ints_kernel12(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1315,6 +1328,7 @@ static int ints_kernel13(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, q_, sizeof(*q_) * q_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], q_[0:q_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1404,6 +1418,7 @@ static int floats_kernel0(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1479,6 +1494,7 @@ static int floats_kernel1(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1554,6 +1570,7 @@ static int floats_kernel2(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1629,6 +1646,7 @@ static int floats_kernel3(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1704,6 +1722,7 @@ static int floats_kernel4(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1779,6 +1798,7 @@ static int floats_kernel5(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1854,6 +1874,7 @@ static int floats_kernel6(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -1929,6 +1950,7 @@ static int floats_kernel7(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2004,6 +2026,7 @@ static int floats_kernel8(appy_frame *fr, const appy_array *a_array, const appy_
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2079,6 +2102,7 @@ static int compare_kernel0(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2148,6 +2172,7 @@ static int compare_kernel1(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2217,6 +2242,7 @@ static int compare_kernel2(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2286,6 +2312,7 @@ static int compare_kernel3(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2355,6 +2382,7 @@ static int compare_kernel4(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2424,6 +2452,7 @@ static int compare_kernel5(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2493,6 +2522,7 @@ static int compare_kernel6(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2562,6 +2592,7 @@ static int compare_kernel7(appy_frame *fr, const appy_array *a_array, const appy
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2642,6 +2673,7 @@ static int bools_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, iout_, sizeof(*iout_) * iout_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count], b_[0:b_count]) map(tofrom: out_[0:out_count], iout_[0:iout_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -2717,6 +2749,7 @@ static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -2737,6 +2770,7 @@ static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -2753,6 +2787,7 @@ static int reduce_kernel0(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -2807,6 +2842,7 @@ static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -2827,6 +2863,7 @@ static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -2843,6 +2880,7 @@ static int reduce_kernel1(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -2897,6 +2935,7 @@ static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -2917,6 +2956,7 @@ static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -2933,6 +2973,7 @@ static int reduce_kernel2(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -2987,6 +3028,7 @@ static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: s_, p_, m_) reduction(+: s_) reduction(*: p_) reduction(max: m_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -3007,6 +3049,7 @@ static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum2_) reduction(+: appy_sum2_)
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -3023,6 +3066,7 @@ static int reduce_kernel3(appy_frame *fr, const appy_array *x_array, PyObject **
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_min4_) reduction(min: appy_min4_)
       for (appy_j3_ = 0; appy_j3_ < x_shape0; appy_j3_++) {
@@ -3094,6 +3138,7 @@ static int rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3189,6 +3234,7 @@ static int rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3284,6 +3330,7 @@ static int rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3379,6 +3426,7 @@ static int rows_kernel3(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3474,6 +3522,7 @@ static int rows_kernel4(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3569,6 +3618,7 @@ static int rows_kernel5(appy_frame *fr, const appy_array *A_array, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count], y_[0:y_count]) private(s_, m_, j_, appy_j1_, appy_sum2_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -3667,6 +3717,7 @@ static int scatter_kernel0(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -3745,6 +3796,7 @@ static int scatter_kernel1(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -3823,6 +3875,7 @@ static int scatter_kernel2(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -3901,6 +3954,7 @@ static int scatter_kernel3(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -3979,6 +4033,7 @@ static int scatter_kernel4(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -4057,6 +4112,7 @@ static int scatter_kernel5(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -4135,6 +4191,7 @@ static int scatter_kernel6(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -4213,6 +4270,7 @@ static int scatter_kernel7(appy_frame *fr, const appy_array *idx_array, const ap
     appy_env_device(&appy_data, h64_, sizeof(*h64_) * h64_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, hb_, sizeof(*hb_) * hb_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, g_, sizeof(*g_) * g_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count], w_[0:w_count], x_[0:x_count]) map(tofrom: h8_[0:h8_count], h16_[0:h16_count], h64_[0:h64_count], hb_[0:hb_count], g_[0:g_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -4277,6 +4335,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(from: y_[0:y_count])
       for (appy_j1_ = 0; appy_j1_ < y_shape0; appy_j1_++) {
@@ -4301,6 +4360,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
       for (appy_j5_ = 0; appy_j5_ < appy_stop77; appy_j5_++) {
@@ -4332,6 +4392,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: z_[0:z_count])
       for (appy_j8_ = 0; appy_j8_ < x_shape0; appy_j8_++) {
@@ -4351,6 +4412,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_sum11_) reduction(+: appy_sum11_)
     for (appy_j10_ = 0; appy_j10_ < x_shape0; appy_j10_++) {
@@ -4367,6 +4429,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
       appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: appy_dot13_) reduction(+: appy_dot13_)
       for (appy_j12_ = 0; appy_j12_ < x_shape0; appy_j12_++) {
@@ -4387,6 +4450,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, z_, sizeof(*z_) * z_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: z_[0:z_count]) map(tofrom: appy_max16_) reduction(max: appy_max16_)
       for (appy_j15_ = 0; appy_j15_ < z_shape0; appy_j15_++) {
@@ -4406,6 +4470,7 @@ static int arrays_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: appy_mean19_) reduction(+: appy_mean19_)
     for (appy_j18_ = 0; appy_j18_ < x_shape0; appy_j18_++) {
@@ -4458,6 +4523,7 @@ static int masked_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, mask_, sizeof(*mask_) * mask_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], mask_[0:mask_count]) map(tofrom: out_[0:out_count]) map(tofrom: c_) reduction(+: c_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -4491,6 +4557,7 @@ static int masked_kernel0(appy_frame *fr, const appy_array *x_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, positive_, sizeof(*positive_) * positive_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: positive_[0:positive_count])
     for (appy_j1_ = 0; appy_j1_ < x_shape0; appy_j1_++) {
@@ -4576,6 +4643,7 @@ static int make_kernel0(appy_frame *fr, int64_t n_, uint8_t v_, PyObject **ret)
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, d_, sizeof(*d_) * d_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count], b_[0:b_count], c_[0:c_count], d_[0:d_count])
     for (i_ = 0; i_ < appy_stop92; i_++) {
@@ -4651,6 +4719,7 @@ static int scale_kernel0(appy_frame *fr, const appy_array *x_array, double alpha
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -4697,6 +4766,7 @@ static int scale_kernel1(appy_frame *fr, const appy_array *x_array, double alpha
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -4759,6 +4829,7 @@ static int spmv_kernel0(appy_frame *fr, const appy_array *indptr_array, const ap
     appy_env_device(&appy_data, data_, sizeof(*data_) * data_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: indptr_[0:indptr_count], indices_[0:indices_count], data_[0:data_count], x_[0:x_count]) map(from: y_[0:y_count]) private(start_, end_, s_, j_)
     for (i_ = 0; i_ < y_shape0; i_++) {

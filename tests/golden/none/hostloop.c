@@ -42,6 +42,7 @@ static int jacobi1d_kernel0(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
         for (i_ = INT64_C(1); i_ < appy_stop2; i_++) {
@@ -59,6 +60,7 @@ static int jacobi1d_kernel0(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
         for (i_ = INT64_C(1); i_ < appy_stop4; i_++) {
@@ -105,6 +107,7 @@ static int jacobi1d_kernel1(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
         for (i_ = INT64_C(1); i_ < appy_stop8; i_++) {
@@ -122,6 +125,7 @@ static int jacobi1d_kernel1(appy_frame *fr, const appy_array *a_array, const app
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
         for (i_ = INT64_C(1); i_ < appy_stop10; i_++) {
@@ -172,6 +176,7 @@ static int relax_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: diff_) reduction(max: diff_)
       for (i_ = INT64_C(1); i_ < appy_stop12; i_++) {
@@ -191,6 +196,7 @@ static int relax_kernel0(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
       for (i_ = INT64_C(1); i_ < appy_stop14; i_++) {
@@ -244,6 +250,7 @@ static int relax_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: diff_) reduction(max: diff_)
       for (i_ = INT64_C(1); i_ < appy_stop16; i_++) {
@@ -263,6 +270,7 @@ static int relax_kernel1(appy_frame *fr, const appy_array *a_array, const appy_a
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
       appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
       for (i_ = INT64_C(1); i_ < appy_stop18; i_++) {
@@ -305,6 +313,7 @@ static int host_touch_kernel0(appy_frame *fr, const appy_array *a_array, int64_t
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count])
         for (i_ = 0; i_ < a_shape0; i_++) {
@@ -359,6 +368,7 @@ static int host_touch_kernel1(appy_frame *fr, const appy_array *a_array, int64_t
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count])
         for (i_ = 0; i_ < a_shape0; i_++) {
@@ -423,6 +433,7 @@ static int swap_steps_kernel0(appy_frame *fr, const appy_array *a_array, const a
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
         for (i_ = 0; i_ < appy_stop28; i_++) {
@@ -496,6 +507,7 @@ static int local_sum_kernel0(appy_frame *fr, const appy_array *a_array, PyObject
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, t_, sizeof(*t_) * t_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: t_[0:t_count])
     for (i_ = 0; i_ < a_shape0; i_++) {
@@ -552,6 +564,7 @@ static int grow_until_kernel0(appy_frame *fr, const appy_array *a_array, int64_t
       const size_t appy_in = appy_data.bytes_in;
       const double appy_start = appy_clock();
       appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
+      appy_env_copy_in(&appy_data);
       const double appy_mapped = appy_clock();
       #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: a_[0:a_count])
       for (i_ = 0; i_ < a_shape0; i_++) {
@@ -619,6 +632,7 @@ static int host_then_device_kernel0(appy_frame *fr, const appy_array *a_array, c
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: out_[0:out_count])
         for (i_ = 0; i_ < appy_stop40; i_++) {
@@ -636,6 +650,7 @@ static int host_then_device_kernel0(appy_frame *fr, const appy_array *a_array, c
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS | APPY_WRITES);
         appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: out_[0:out_count]) map(tofrom: a_[0:a_count])
         for (i_ = 0; i_ < appy_stop42; i_++) {
@@ -688,6 +703,7 @@ static int alias_write_kernel0(appy_frame *fr, const appy_array *a_array, int64_
         const size_t appy_in = appy_data.bytes_in;
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: b_[0:b_count])
         for (i_ = 0; i_ < b_shape0; i_++) {
@@ -745,6 +761,7 @@ static int fresh_result_kernel0(appy_frame *fr, const appy_array *a_array, int64
         const double appy_start = appy_clock();
         appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
         appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS | APPY_WRITES);
+        appy_env_copy_in(&appy_data);
         const double appy_mapped = appy_clock();
         #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: c_[0:c_count])
         for (i_ = 0; i_ < a_shape0; i_++) {

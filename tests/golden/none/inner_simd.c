@@ -39,6 +39,7 @@ static int rowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -93,6 +94,7 @@ static int rowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -147,6 +149,7 @@ static int irowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -201,6 +204,7 @@ static int irowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -263,6 +267,7 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -325,6 +330,7 @@ static int matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], x_[0:x_count]) map(tofrom: y_[0:y_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -379,6 +385,7 @@ static int scale_rows_kernel0(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: f_[0:f_count]) map(tofrom: A_[0:A_count]) private(c_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -431,6 +438,7 @@ static int scale_rows_kernel1(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: f_[0:f_count]) map(tofrom: A_[0:A_count]) private(c_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -483,6 +491,7 @@ static int scale_rows_kernel2(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: f_[0:f_count]) map(tofrom: A_[0:A_count]) private(c_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -535,6 +544,7 @@ static int scale_rows_kernel3(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, f_, sizeof(*f_) * f_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: f_[0:f_count]) map(tofrom: A_[0:A_count]) private(c_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -590,6 +600,7 @@ static int rowmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -646,6 +657,7 @@ static int rowmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(m_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -691,6 +703,7 @@ static int prefix_rows_kernel0(appy_frame *fr, const appy_array *A_array, PyObje
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -729,6 +742,7 @@ static int prefix_rows_kernel1(appy_frame *fr, const appy_array *A_array, PyObje
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {

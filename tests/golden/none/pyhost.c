@@ -38,6 +38,7 @@ static int u___appy_iterate_line40_kernel0(appy_frame *fr, int64_t n_, double w_
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count]) map(tofrom: diff_) reduction(max: diff_)
     for (i_ = INT64_C(1); i_ < appy_stop0; i_++) {
@@ -86,6 +87,7 @@ static int u___appy_iterate_line43_kernel0(appy_frame *fr, int64_t n_, const app
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
     for (i_ = INT64_C(1); i_ < appy_stop2; i_++) {
@@ -127,6 +129,7 @@ static int u___appy_host_edits_between_line56_kernel0(appy_frame *fr, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: y_[0:y_count])
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -167,6 +170,7 @@ static int u___appy_host_edits_between_line60_kernel0(appy_frame *fr, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, y_, sizeof(*y_) * y_count, APPY_READS);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count], y_[0:y_count]) map(tofrom: total_) reduction(+: total_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -209,6 +213,7 @@ static int u___appy_guarded_line75_kernel0(appy_frame *fr, const appy_array *x_a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: out_[0:out_count]) map(tofrom: s_) reduction(+: s_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -266,6 +271,7 @@ static int u___appy_normalizze_rows_line22_kernel0(appy_frame *fr, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -324,6 +330,7 @@ static int u___appy_normalizze_rows_line22_kernel1(appy_frame *fr, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -382,6 +389,7 @@ static int u___appy_normalizze_rows_line22_kernel2(appy_frame *fr, const appy_ar
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, norms_, sizeof(*norms_) * norms_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: A_[0:A_count], norms_[0:norms_count]) map(tofrom: out_[0:out_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -431,6 +439,7 @@ static int u___appy_smooth_steps_line89_kernel0(appy_frame *fr, int64_t n_, cons
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_READS);
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: a_[0:a_count]) map(tofrom: b_[0:b_count])
     for (i_ = INT64_C(1); i_ < appy_stop13; i_++) {
@@ -475,6 +484,7 @@ static int u___appy_smooth_steps_line91_kernel0(appy_frame *fr, int64_t n_, cons
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, b_, sizeof(*b_) * b_count, APPY_READS);
     appy_env_device(&appy_data, a_, sizeof(*a_) * a_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: b_[0:b_count]) map(tofrom: a_[0:a_count])
     for (i_ = INT64_C(1); i_ < appy_stop15; i_++) {

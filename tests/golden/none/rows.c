@@ -50,6 +50,7 @@ static int softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -154,6 +155,7 @@ static int softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, s_, appy_j1_, appy_max2_, appy_j4_, appy_j6_, appy_sum7_, appy_j8_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -262,6 +264,7 @@ static int layernorm_kernel0(appy_frame *fr, const appy_array *X_array, const ap
     appy_env_device(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, APPY_READS);
     appy_env_device(&appy_data, beta_, sizeof(*beta_) * beta_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: X_[0:X_count], gamma_[0:gamma_count], beta_[0:beta_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, v_, r_, appy_j1_, appy_mean2_, appy_j3_, appy_mean4_, appy_j5_)
     for (i_ = 0; i_ < X_shape0; i_++) {
@@ -355,6 +358,7 @@ static int layernorm_kernel1(appy_frame *fr, const appy_array *X_array, const ap
     appy_env_device(&appy_data, gamma_, sizeof(*gamma_) * gamma_count, APPY_READS);
     appy_env_device(&appy_data, beta_, sizeof(*beta_) * beta_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: X_[0:X_count], gamma_[0:gamma_count], beta_[0:beta_count]) map(tofrom: out_[0:out_count]) map(tofrom: appy_failed) private(m_, v_, r_, appy_j1_, appy_mean2_, appy_j3_, appy_mean4_, appy_j5_)
     for (i_ = 0; i_ < X_shape0; i_++) {
@@ -426,6 +430,7 @@ static int inplace_kernel0(appy_frame *fr, const appy_array *A_array, PyObject *
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -484,6 +489,7 @@ static int inplace_kernel1(appy_frame *fr, const appy_array *A_array, PyObject *
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -542,6 +548,7 @@ static int inplace_kernel2(appy_frame *fr, const appy_array *A_array, PyObject *
     const size_t appy_in = appy_data.bytes_in;
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -609,6 +616,7 @@ static int partial_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -672,6 +680,7 @@ static int partial_kernel1(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -739,6 +748,7 @@ static int first_element_kernel0(appy_frame *fr, const appy_array *A_array, cons
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(tofrom: A_[0:A_count], B_[0:B_count]) private(first_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -812,6 +822,7 @@ static int written_elsewhere_kernel0(appy_frame *fr, const appy_array *A_array, 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: B_[0:B_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -884,6 +895,7 @@ static int shorter_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -951,6 +963,7 @@ static int mixed_stops_kernel0(appy_frame *fr, const appy_array *A_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1031,6 +1044,7 @@ static int inner_loop_kernel0(appy_frame *fr, const appy_array *A_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(j_, t_, s_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1139,6 +1153,7 @@ static int three_rows_kernel0(appy_frame *fr, const appy_array *A_array, const a
     appy_env_device(&appy_data, B_, sizeof(*B_) * B_count, APPY_READS);
     appy_env_device(&appy_data, C_, sizeof(*C_) * C_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count], B_[0:B_count], C_[0:C_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {
@@ -1202,6 +1217,7 @@ static int guarded_kernel0(appy_frame *fr, const appy_array *A_array, const appy
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, A_, sizeof(*A_) * A_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: A_[0:A_count]) map(tofrom: out_[0:out_count]) private(s_, j_)
     for (i_ = 0; i_ < A_shape0; i_++) {

@@ -33,6 +33,7 @@ static int histogram_kernel0(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -69,6 +70,7 @@ static int histogram_kernel1(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -105,6 +107,7 @@ static int histogram_kernel2(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -141,6 +144,7 @@ static int histogram_kernel3(appy_frame *fr, const appy_array *idx_array, const 
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count])
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -179,6 +183,7 @@ static int bin_values_kernel0(appy_frame *fr, const appy_array *x_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: hist_[0:hist_count]) private(b_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -219,6 +224,7 @@ static int bin_values_kernel1(appy_frame *fr, const appy_array *x_array, const a
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, x_, sizeof(*x_) * x_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: x_[0:x_count]) map(tofrom: hist_[0:hist_count]) private(b_)
     for (i_ = 0; i_ < x_shape0; i_++) {
@@ -264,6 +270,7 @@ static int weighted_kernel0(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -310,6 +317,7 @@ static int weighted_kernel1(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -356,6 +364,7 @@ static int weighted_kernel2(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -402,6 +411,7 @@ static int weighted_kernel3(appy_frame *fr, const appy_array *k_array, const app
     appy_env_device(&appy_data, k_, sizeof(*k_) * k_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: out_[0:out_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -456,6 +466,7 @@ static int transfer_kernel0(appy_frame *fr, const appy_array *src_array, const a
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src_[0:src_count], dst_[0:dst_count], w_[0:w_count]) map(tofrom: balance_[0:balance_count])
     for (i_ = 0; i_ < w_shape0; i_++) {
@@ -513,6 +524,7 @@ static int transfer_kernel1(appy_frame *fr, const appy_array *src_array, const a
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src_[0:src_count], dst_[0:dst_count], w_[0:w_count]) map(tofrom: balance_[0:balance_count])
     for (i_ = 0; i_ < w_shape0; i_++) {
@@ -570,6 +582,7 @@ static int transfer_kernel2(appy_frame *fr, const appy_array *src_array, const a
     appy_env_device(&appy_data, dst_, sizeof(*dst_) * dst_count, APPY_READS);
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, balance_, sizeof(*balance_) * balance_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: src_[0:src_count], dst_[0:dst_count], w_[0:w_count]) map(tofrom: balance_[0:balance_count])
     for (i_ = 0; i_ < w_shape0; i_++) {
@@ -623,6 +636,7 @@ static int sums_counts_kernel0(appy_frame *fr, const appy_array *k_array, const 
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, counts_, sizeof(*counts_) * counts_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, sums_, sizeof(*sums_) * sums_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: counts_[0:counts_count], sums_[0:sums_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -676,6 +690,7 @@ static int sums_counts_kernel1(appy_frame *fr, const appy_array *k_array, const 
     appy_env_device(&appy_data, w_, sizeof(*w_) * w_count, APPY_READS);
     appy_env_device(&appy_data, counts_, sizeof(*counts_) * counts_count, APPY_READS | APPY_WRITES);
     appy_env_device(&appy_data, sums_, sizeof(*sums_) * sums_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: k_[0:k_count], w_[0:w_count]) map(tofrom: counts_[0:counts_count], sums_[0:sums_count])
     for (i_ = 0; i_ < k_shape0; i_++) {
@@ -733,6 +748,7 @@ static int scatter2d_kernel0(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
     for (i_ = 0; i_ < v_shape0; i_++) {
@@ -787,6 +803,7 @@ static int scatter2d_kernel1(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
     for (i_ = 0; i_ < v_shape0; i_++) {
@@ -841,6 +858,7 @@ static int scatter2d_kernel2(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
     for (i_ = 0; i_ < v_shape0; i_++) {
@@ -895,6 +913,7 @@ static int scatter2d_kernel3(appy_frame *fr, const appy_array *r_array, const ap
     appy_env_device(&appy_data, c_, sizeof(*c_) * c_count, APPY_READS);
     appy_env_device(&appy_data, v_, sizeof(*v_) * v_count, APPY_READS);
     appy_env_device(&appy_data, grid_, sizeof(*grid_) * grid_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(to: r_[0:r_count], c_[0:c_count], v_[0:v_count]) map(tofrom: grid_[0:grid_count])
     for (i_ = 0; i_ < v_shape0; i_++) {
@@ -940,6 +959,7 @@ static int row_histograms_kernel0(appy_frame *fr, const appy_array *idx_array, c
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count]) private(j_)
     for (i_ = 0; i_ < idx_shape0; i_++) {
@@ -991,6 +1011,7 @@ static int row_histograms_kernel1(appy_frame *fr, const appy_array *idx_array, c
     const double appy_start = appy_clock();
     appy_env_device(&appy_data, idx_, sizeof(*idx_) * idx_count, APPY_READS);
     appy_env_device(&appy_data, hist_, sizeof(*hist_) * hist_count, APPY_READS | APPY_WRITES);
+    appy_env_copy_in(&appy_data);
     const double appy_mapped = appy_clock();
     #pragma omp target teams distribute if(target: appy_use_device()) map(to: idx_[0:idx_count]) map(tofrom: hist_[0:hist_count]) private(j_)
     for (i_ = 0; i_ < idx_shape0; i_++) {
