@@ -101,6 +101,21 @@ e2e() {
     PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -q -p no:cacheprovider --basetemp="$work/e2e" \
     ${APPY_SANITIZE_E2E:-} "$top/tests/e2e"
 }
+# The data path on a device, sanitized: the files of the e2e suite that map arrays and copy
+# them, with clang-host modules (the CPU as OpenMP device), so that the call's data
+# environment and the copy stage's lanes (buffers of ordinary memory there) run under ASan
+# and UBSan as they run on a GPU. The sanitizers go on the host side only (-Xarch_host):
+# the device image is linked without their runtime.
+# shellcheck disable=SC2317  # run() calls it
+device_data() {
+  env LD_PRELOAD="$asan_rt" ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1 \
+    APPY_TRANSLATE="$work/translate" APPY_TEST_COMPILER=clang-host \
+    APPY_CFLAGS="-g -O0 -Xarch_host -fsanitize=address,undefined -Xarch_host -fno-sanitize-recover=all" \
+    APPY_LIBDIR="$work/rt" APPY_INCLUDEDIR="$top/include" PYTHONPATH="$top/python" \
+    PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -q -p no:cacheprovider --basetemp="$work/device" \
+    "$top/tests/e2e/test_copies.py" "$top/tests/e2e/test_persistent.py" \
+    "$top/tests/e2e/test_hostloop.py" "$top/tests/e2e/test_alloc.py"
+}
 asan_rt=$("$cc" -print-file-name=libclang_rt.asan-x86_64.so)
 if [ "${APPY_SANITIZE_E2E:-}" = 0 ]; then
   echo "sanitize: e2e: left out (APPY_SANITIZE_E2E=0)"
@@ -116,5 +131,10 @@ else
   t0=$(date +%s)
   run e2e e2e
   echo "sanitize: e2e took $(($(date +%s) - t0)) s"
+  if "$work/appy-translate" --print-config | grep -q '^clang-host: *not found'; then
+    echo "sanitize: device data path: SKIP: configure found no clang-host"
+  else
+    run device_data device_data
+  fi
 fi
 exit $status
