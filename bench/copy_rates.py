@@ -5,8 +5,9 @@ usage: python3 bench/copy_rates.py MODULE_DIR [--json FILE] [--sizes MB,...] [--
 
 MODULE_DIR holds vadd.abi3.so, bench/vadd.py built by appy-translate (clang or gcc). Each
 copy path (APPY_COPY=pageable, register, stage; stage-flat: staged without the ramp of
-smaller pieces at each end, APPY_COPY_RAMP=0) runs in its own process, as the runtime
-reads the settings once. A path's rates:
+smaller pieces at each end, APPY_COPY_RAMP=0; stage-apart: vadd's arrays staged one by one,
+not as one copy, APPY_COPY_TOGETHER=0) runs in its own process, as the runtime reads the
+settings once. A path's rates:
   first  the first copy of a new array to the device (appy.device: allocation and copy),
   h2d    appy.to_device of a mapped array, median of N,
   d2h    appy.to_host of a mapped array, median of N,
@@ -21,12 +22,14 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PATHS = ("pageable", "register", "stage", "stage-flat")
+PATHS = ("pageable", "register", "stage", "stage-flat", "stage-apart")
 # Each path's settings: stage-flat is the staged path with every piece a whole chunk (no
-# ramp at the ends of a copy), to measure what the ramp gives in the same run.
+# ramp at the ends of a copy), stage-apart each of a call's arrays staged alone, to
+# measure what the ramp and copying arrays together give in the same run.
 PATH_ENV = {"pageable": {"APPY_COPY": "pageable"}, "register": {"APPY_COPY": "register"},
             "stage": {"APPY_COPY": "stage"},
-            "stage-flat": {"APPY_COPY": "stage", "APPY_COPY_RAMP": "0"}}
+            "stage-flat": {"APPY_COPY": "stage", "APPY_COPY_RAMP": "0"},
+            "stage-apart": {"APPY_COPY": "stage", "APPY_COPY_TOGETHER": "0"}}
 
 
 def median(xs):
@@ -151,15 +154,15 @@ def main():
         for path in paths:
             r = result["paths"][path]
             if "error" in r:
-                print(f"        {path:10s} error: {r['error']}")
+                print(f"        {path:11s} error: {r['error']}")
                 continue
             s = r["sizes"][str(mb)] if str(mb) in r["sizes"] else r["sizes"][mb]
-            print(f"        {path:10s} first {s['first']:5.1f}  h2d {s['h2d']:5.1f}  "
+            print(f"        {path:11s} first {s['first']:5.1f}  h2d {s['h2d']:5.1f}  "
                   f"d2h {s['d2h']:5.1f} GB/s")
     for path in paths:
         r = result["paths"][path]
         if "vadd" in r:
-            print(f"vadd 2^26 end to end, {path:10s}: first {r['vadd']['first_ms']:6.1f} ms, "
+            print(f"vadd 2^26 end to end, {path:11s}: first {r['vadd']['first_ms']:6.1f} ms, "
                   f"median {r['vadd']['median_ms']:6.1f} ms   ({r['device']})")
     if args.json:
         with open(args.json, "w") as f:

@@ -19,6 +19,8 @@
  *   APPY_COPY_CHUNK_KB   largest chunk (default 2048); smaller copies get smaller chunks
  *   APPY_COPY_MIN_KB     smaller copies take the pageable path (default 1024)
  *   APPY_COPY_RAMP       levels of smaller pieces at each end of a copy (default 3; 0: none)
+ *   APPY_COPY_TOGETHER   0: the arrays a loop copies in (or a call copies back) are staged
+ *                        one by one, not as one copy (default 1)
  *   APPY_PINNED_MB       most pinned memory the process's stage may hold (default 64);
  *                        lanes are cut to fit, and 0 turns staging off
  * The defaults were chosen by measurement: docs/performance.md, "issue 19".
@@ -222,6 +224,14 @@ size_t appy_copy_min(void)
   if (min == (size_t)-1)
     min = env_size("APPY_COPY_MIN_KB", 1024) << 10;
   return min;
+}
+
+int appy_copy_together(void)
+{
+  static int together = -1;
+  if (together < 0)
+    together = env_size("APPY_COPY_TOGETHER", 1) != 0;
+  return together;
 }
 
 /* With the stage's context current (if any): frees what lane l has of its buffers,

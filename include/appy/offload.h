@@ -234,7 +234,7 @@ static inline void appy_env_copy_all(appy_env *env, appy_env_entry **list, int n
 {
   appy_span sp[APPY_ENV_MAX];
   size_t bytes = 0;
-  int i, staged = n > 1 && appy_copy_mode() == APPY_COPY_STAGE;
+  int i, staged = n > 1 && appy_copy_mode() == APPY_COPY_STAGE && appy_copy_together();
   for (i = 0; i < n && staged; i++) {
     sp[i].host = list[i]->host;
     sp[i].bytes = list[i]->bytes;

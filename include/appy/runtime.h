@@ -232,6 +232,7 @@ enum { APPY_STAGE_MAX = 32 };
 typedef struct appy_stage appy_stage;  /* lanes of pinned buffers, each with a stream */
 APPY_API int appy_copy_mode(void);   /* APPY_COPY: APPY_COPY_STAGE (default), ... */
 APPY_API size_t appy_copy_min(void); /* APPY_COPY_MIN_KB: smaller copies are pageable */
+APPY_API int appy_copy_together(void); /* APPY_COPY_TOGETHER: a loop's arrays as one copy */
 /* One array of a copy: its host memory and its device copy. A copy of several arrays runs
  * its pieces across them as if they lay end to end, so the bus stays busy from one to the
  * next. */

@@ -84,6 +84,7 @@ def run_path(prog, seed, env):
 
 
 PATHS = {"stage": {},
+         "stage-apart": {"APPY_COPY_TOGETHER": "0"},
          "stage-small": {"APPY_COPY": "stage", "APPY_COPY_MIN_KB": "0",
                          "APPY_COPY_CHUNK_KB": "256", "APPY_COPY_THREADS": "3"},
          "register": {"APPY_COPY": "register", "APPY_COPY_MIN_KB": "0"},
