@@ -6,7 +6,8 @@ usage: python3 bench/copy_rates.py MODULE_DIR [--json FILE] [--sizes MB,...] [--
 MODULE_DIR holds vadd.abi3.so, bench/vadd.py built by appy-translate (clang or gcc). Each
 copy path (APPY_COPY=pageable, register, stage; stage-flat: staged without the ramp of
 smaller pieces at each end, APPY_COPY_RAMP=0; stage-apart: vadd's arrays staged one by one,
-not as one copy, APPY_COPY_TOGETHER=0) runs in its own process, as the runtime reads the
+not as one copy, APPY_COPY_TOGETHER=0; stage-late: the stage made at the first large copy,
+not ahead of it, APPY_COPY_EARLY=0) runs in its own process, as the runtime reads the
 settings once. A path's rates:
   first  the first copy of a new array to the device (appy.device: allocation and copy),
   h2d    appy.to_device of a mapped array, median of N,
@@ -22,14 +23,16 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PATHS = ("pageable", "register", "stage", "stage-flat", "stage-apart")
+PATHS = ("pageable", "register", "stage", "stage-flat", "stage-apart", "stage-late")
 # Each path's settings: stage-flat is the staged path with every piece a whole chunk (no
-# ramp at the ends of a copy), stage-apart each of a call's arrays staged alone, to
-# measure what the ramp and copying arrays together give in the same run.
+# ramp at the ends of a copy), stage-apart each of a call's arrays staged alone,
+# stage-late the stage made by the first large copy (its "first" rate pays for pinning it),
+# to measure what each gives in the same run.
 PATH_ENV = {"pageable": {"APPY_COPY": "pageable"}, "register": {"APPY_COPY": "register"},
             "stage": {"APPY_COPY": "stage"},
             "stage-flat": {"APPY_COPY": "stage", "APPY_COPY_RAMP": "0"},
-            "stage-apart": {"APPY_COPY": "stage", "APPY_COPY_TOGETHER": "0"}}
+            "stage-apart": {"APPY_COPY": "stage", "APPY_COPY_TOGETHER": "0"},
+            "stage-late": {"APPY_COPY": "stage", "APPY_COPY_EARLY": "0"}}
 
 
 def median(xs):

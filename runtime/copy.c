@@ -21,6 +21,9 @@
  *   APPY_COPY_RAMP       levels of smaller pieces at each end of a copy (default 3; 0: none)
  *   APPY_COPY_TOGETHER   0: the arrays a loop copies in (or a call copies back) are staged
  *                        one by one, not as one copy (default 1)
+ *   APPY_COPY_EARLY      0: the stage is made at the first large copy, not ahead of it
+ *                        (default 1: clang modules make it in a thread of its own once
+ *                        the first call has found the GPU; see appy_stage_early)
  *   APPY_PINNED_MB       most pinned memory the process's stage may hold (default 64);
  *                        lanes are cut to fit, and 0 turns staging off
  * The defaults were chosen by measurement: docs/performance.md, "issue 19".
@@ -29,7 +32,8 @@
  * own context: cuPointerGetAttribute names it, so the same code serves clang's offload
  * runtime (the device's primary context) and gcc's libgomp (a context of its own). The
  * modules of a process share one stage (the library is linked into each module; see
- * shared_t), made at the first large copy and kept; a copy that finds it busy (another
+ * shared_t), made ahead of the first large copy (clang: appy_stage_early) or at it, and
+ * kept; a copy that finds it busy (another
  * Python thread is copying), or whose device memory belongs to another context than the
  * stage's (a gcc module's, where clang modules made the stage), takes the pageable path. Pinned memory
  * comes from cuMemHostAlloc with CU_MEMHOSTALLOC_PORTABLE. Where there is no driver, the
@@ -107,15 +111,17 @@ struct appy_stage {
  * built by another version keep stages of their own. */
 typedef struct {
   pthread_mutex_t lock;
+  pthread_cond_t made;  /* signalled when making ends */
   appy_stage stage;     /* guarded by lock */
   int busy;             /* a copy is using the stage; guarded by lock */
+  int making;           /* appy_stage_early is making its lanes; guarded by lock */
   size_t pinned;        /* bytes pinned now (stage and registered arrays); guarded by lock */
 } shared_t;
 
-#define SHARED_ATTR "_appy_copy_stage_v1"
-#define SHARED_CAPSULE "appy.copy_stage.v1"
+#define SHARED_ATTR "_appy_copy_stage_v2"
+#define SHARED_CAPSULE "appy.copy_stage.v2"
 
-static shared_t own = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static shared_t own = {.lock = PTHREAD_MUTEX_INITIALIZER, .made = PTHREAD_COND_INITIALIZER};
 static shared_t *sh = &own;   /* set once, at import, before this module copies anything */
 
 void appy_stage_share(void)
@@ -325,6 +331,8 @@ appy_stage *appy_stage_take(const appy_span *sp, int n, int *lanes, size_t *chun
   if (appy_copy_mode() != APPY_COPY_STAGE || bytes < appy_copy_min() || bytes == 0)
     return NULL;
   pthread_mutex_lock(&sh->lock);
+  while (sh->making)   /* the stage is being made ahead of this copy: it is worth the wait */
+    pthread_cond_wait(&sh->made, &sh->lock);
   if (!sh->busy && contexts(sp, n, &ctx) == 0 && stage_make(ctx) == 0) {
     sh->busy = 1;
     s = &sh->stage;
@@ -525,6 +533,75 @@ int appy_stage_run(appy_stage *s, int lane, int lanes, const appy_span *sp, int 
   return err ? -1 : 0;
 }
 
+/* The stage made ahead of the first large copy, by a thread of its own: making it pins
+ * APPY_PINNED_MB (about 18 ms for 64 MiB on an H100, 2026-12-07), which would otherwise
+ * fall on that copy. Copies that come while it is being made wait for it. */
+static void making_done(void)
+{
+  pthread_mutex_lock(&sh->lock);
+  sh->making = 0;
+  pthread_cond_broadcast(&sh->made);
+  pthread_mutex_unlock(&sh->lock);
+}
+
+static void *stage_early_main(void *arg)
+{
+  void *ctx = arg;
+  if (ctx_enter(ctx) == 0) {
+    for (int i = 0; i < sh->stage.n; i++)
+      if (lane_make(&sh->stage.lane[i], sh->stage.chunk, !ctx) != 0)
+        break;   /* the rest are made at their first copy, or not at all */
+    ctx_leave(ctx);
+  }
+  making_done();
+  return NULL;
+}
+
+void appy_stage_early(int device)
+{
+  typedef int (*get_fn)(int *, int);
+  typedef int (*retain_fn)(void **, int);
+  static int started;
+  void *ctx = NULL;
+  pthread_t t;
+  pthread_attr_t attr;
+  if (started || appy_copy_mode() != APPY_COPY_STAGE || !env_size("APPY_COPY_EARLY", 1) ||
+      !(appy_device_is_clang() || appy_device_is_host()))
+    return;   /* gcc's libgomp runs in a context of its own, not the primary one */
+  started = 1;
+  if (!appy_device_is_host()) {
+    /* clang's offload runtime runs in the device's primary context: the stage's too. It
+     * stays retained: the offload runtime holds it for the life of the process anyway. */
+    int handle, ok;
+    pthread_mutex_lock(&sh->lock);
+    ok = cuda_ready();
+    pthread_mutex_unlock(&sh->lock);
+    void *lib = ok ? dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD) : NULL;
+    get_fn get = lib ? (get_fn)appy_dlfunc(lib, "cuDeviceGet") : NULL;
+    retain_fn retain = lib ? (retain_fn)appy_dlfunc(lib, "cuDevicePrimaryCtxRetain") : NULL;
+    ok = get && retain && get(&handle, device) == 0 && retain(&ctx, handle) == 0;
+    if (lib)
+      dlclose(lib);
+    if (!ok)
+      return;
+  }
+  /* decided here, not in the thread: from now on, copies and appy_stage_free wait for it */
+  pthread_mutex_lock(&sh->lock);
+  int go = !sh->busy && !sh->making && sh->stage.n == 0 && stage_make(ctx) == 0;
+  sh->making = go;
+  pthread_mutex_unlock(&sh->lock);
+  if (!go)
+    return;
+  if (pthread_attr_init(&attr) != 0) {
+    making_done();
+    return;
+  }
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  if (pthread_create(&t, &attr, stage_early_main, ctx) != 0)
+    making_done();
+  pthread_attr_destroy(&attr);
+}
+
 void appy_stage_give(appy_stage *s)
 {
   pthread_mutex_lock(&sh->lock);
@@ -537,6 +614,8 @@ int appy_stage_free(void)
 {
   int freed = 0;
   pthread_mutex_lock(&sh->lock);
+  while (sh->making)
+    pthread_cond_wait(&sh->made, &sh->lock);
   /* the stage may be another module's making: this one's driver table first */
   if (!sh->busy && (!sh->stage.ctx || cuda_ready()) && ctx_enter(sh->stage.ctx) == 0) {
     for (int i = 0; i < sh->stage.n; i++)

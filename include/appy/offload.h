@@ -75,6 +75,8 @@ static inline int appy_offload_check(void)
   if (appy_offload_verdict(ndev, on_device) < 0)
     return -1;
   *state = on_device;
+  if (on_device)
+    appy_stage_early(omp_get_default_device());
   return 0;
 }
 

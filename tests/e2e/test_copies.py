@@ -240,3 +240,43 @@ def test_arrays_of_a_loop_staged_together(prog, case):
     else:
         assert "copy 2.4 MB" in p.stderr and "to device, staged, 3 arrays together" in p.stderr, \
             p.stderr
+
+
+EARLY_SCRIPT = r"""
+import importlib.util, sys, time
+import numpy as np
+import appy
+spec = importlib.util.spec_from_file_location("copies", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+a = np.arange(1000.0)
+c = np.empty(1000)
+before = appy.pinned_bytes()
+m.vadd(a, a, c)                  # the first call: too small to stage
+assert np.array_equal(c, a + a)
+for _ in range(200):             # the stage is made in a thread of its own
+    if appy.pinned_bytes():
+        break
+    time.sleep(0.01)
+time.sleep(0.2)
+print(m._appy_device().split(":")[0], m.__appy_compiler__, before, appy.pinned_bytes())
+"""
+
+
+@pytest.mark.parametrize("early", ["1", "0"])
+def test_stage_made_ahead_of_the_first_large_copy(prog, early):
+    """Once the first call has found the device, a clang (or clang-host) module makes the
+    copy stage in a thread of its own, so that pinning it does not fall on the first large
+    copy; APPY_COPY_EARLY=0 leaves it to that copy. gcc modules leave it too (their
+    offload runtime's CUDA context is not the device's primary one), and so does a module
+    with no device."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
+    p = subprocess.run([sys.executable, "-c", EARLY_SCRIPT, prog.compiled.__file__],
+                       env=dict(env, APPY_COPY_EARLY=early), capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    where, compiler, before, after = p.stdout.split()
+    assert before == "0", p.stdout
+    made = early == "1" and where != "host" and compiler in ("clang", "clang-host")
+    assert (int(after) > 0) == made, p.stdout
+    assert int(after) <= 64 << 20, p.stdout
