@@ -22,8 +22,8 @@
  *   APPY_COPY_TOGETHER   0: the arrays a loop copies in (or a call copies back) are staged
  *                        one by one, not as one copy (default 1)
  *   APPY_COPY_EARLY      0: the stage is made at the first large copy, not ahead of it
- *                        (default 1: clang modules make it in a thread of its own once
- *                        the first call has found the GPU; see appy_stage_early)
+ *                        (default 1: made in a thread of its own once the first call has
+ *                        found the GPU; see appy_stage_early)
  *   APPY_PINNED_MB       most pinned memory the process's stage may hold (default 64);
  *                        lanes are cut to fit, and 0 turns staging off
  * The defaults were chosen by measurement: docs/performance.md, "issue 19".
@@ -32,8 +32,7 @@
  * own context: cuPointerGetAttribute names it, so the same code serves clang's offload
  * runtime (the device's primary context) and gcc's libgomp (a context of its own). The
  * modules of a process share one stage (the library is linked into each module; see
- * shared_t), made ahead of the first large copy (clang: appy_stage_early) or at it, and
- * kept; a copy that finds it busy (another
+ * shared_t), made ahead of the first large copy (appy_stage_early) or at it, and kept; a copy that finds it busy (another
  * Python thread is copying), or whose device memory belongs to another context than the
  * stage's (a gcc module's, where clang modules made the stage), takes the pageable path. Pinned memory
  * comes from cuMemHostAlloc with CU_MEMHOSTALLOC_PORTABLE. Where there is no driver, the
@@ -557,37 +556,22 @@ static void *stage_early_main(void *arg)
   return NULL;
 }
 
-void appy_stage_early(int device)
+void appy_stage_early(const void *dev)
 {
-  typedef int (*get_fn)(int *, int);
-  typedef int (*retain_fn)(void **, int);
   static int started;
   void *ctx = NULL;
   pthread_t t;
   pthread_attr_t attr;
-  if (started || appy_copy_mode() != APPY_COPY_STAGE || !env_size("APPY_COPY_EARLY", 1) ||
-      !(appy_device_is_clang() || appy_device_is_host()))
-    return;   /* gcc's libgomp runs in a context of its own, not the primary one */
+  if (started || appy_copy_mode() != APPY_COPY_STAGE || !env_size("APPY_COPY_EARLY", 1) || !dev)
+    return;
   started = 1;
-  if (!appy_device_is_host()) {
-    /* clang's offload runtime runs in the device's primary context: the stage's too. It
-     * stays retained: the offload runtime holds it for the life of the process anyway. */
-    int handle, ok;
-    pthread_mutex_lock(&sh->lock);
-    ok = cuda_ready();
-    pthread_mutex_unlock(&sh->lock);
-    void *lib = ok ? dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD) : NULL;
-    get_fn get = lib ? (get_fn)appy_dlfunc(lib, "cuDeviceGet") : NULL;
-    retain_fn retain = lib ? (retain_fn)appy_dlfunc(lib, "cuDevicePrimaryCtxRetain") : NULL;
-    ok = get && retain && get(&handle, device) == 0 && retain(&ctx, handle) == 0;
-    if (lib)
-      dlclose(lib);
-    if (!ok)
-      return;
-  }
-  /* decided here, not in the thread: from now on, copies and appy_stage_free wait for it */
   pthread_mutex_lock(&sh->lock);
-  int go = !sh->busy && !sh->making && sh->stage.n == 0 && stage_make(ctx) == 0;
+  /* the context the copies will find (clang's primary one, libgomp's own; none on the
+   * host), and the decision, taken here and not in the thread: from now on, copies and
+   * appy_stage_free wait for the stage */
+  ctx = context_of(dev);
+  int go = (ctx || appy_device_is_host() || getenv("APPY_COPY_HOST_TEST")) && !sh->busy &&
+           !sh->making && sh->stage.n == 0 && stage_make(ctx) == 0;
   sh->making = go;
   pthread_mutex_unlock(&sh->lock);
   if (!go)

@@ -118,11 +118,6 @@ int appy_device_is_host(void)
   return strcmp(compiler, "clang-host") == 0;
 }
 
-int appy_device_is_clang(void)
-{
-  return strcmp(compiler, "clang") == 0;
-}
-
 static int mandatory(void)
 {
   const char *s = getenv("OMP_TARGET_OFFLOAD");

@@ -75,8 +75,13 @@ static inline int appy_offload_check(void)
   if (appy_offload_verdict(ndev, on_device) < 0)
     return -1;
   *state = on_device;
-  if (on_device)
-    appy_stage_early(omp_get_default_device());
+  if (on_device) {   /* the copy stage, ahead of the first large copy, in the right context */
+    int dev = omp_get_default_device();
+    void *probe = omp_target_alloc(1, dev);
+    appy_stage_early(probe);
+    if (probe)
+      omp_target_free(probe, dev);
+  }
   return 0;
 }
 

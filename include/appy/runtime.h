@@ -252,10 +252,10 @@ APPY_API appy_stage *appy_stage_take(const appy_span *sp, int n, int *lanes, siz
 APPY_API int appy_stage_run(appy_stage *s, int lane, int lanes, const appy_span *sp, int n,
                             size_t chunk, int to_device);
 APPY_API void appy_stage_give(appy_stage *s);
-/* After the first call found the device (OpenMP device number `device`), clang and
- * clang-host modules: makes the stage's lanes in a thread of its own, unless
+/* After the first call found the device: makes the stage's lanes in a thread of its own,
+ * in the CUDA context of device memory at dev (which the caller frees after), unless
  * APPY_COPY_EARLY=0 or the stage exists; copies that come meanwhile wait for it. */
-APPY_API void appy_stage_early(int device);
+APPY_API void appy_stage_early(const void *dev);
 /* Frees the stage's pinned buffers unless a copy is using them (waits while
  * appy_stage_early is making them); 1 if freed. */
 APPY_API int appy_stage_free(void);
@@ -293,8 +293,6 @@ APPY_API int appy_offload_built(void);
 /* Whether this module's OpenMP device is the host CPU (compiler "clang-host"): its device
  * memory is ordinary host memory, which the copy stage then fills with memcpy. */
 APPY_API int appy_device_is_host(void);
-/* Whether this module was built by clang for the GPU (compiler "clang"). */
-APPY_API int appy_device_is_clang(void);
 /* For appy/offload.h: judges the first-call probe. ndev is omp_get_num_devices() and
  * on_device whether a probe region ran on a device (0 if none was run). Raises
  * RuntimeError when OMP_TARGET_OFFLOAD=MANDATORY cannot be met, warns once when a GPU is
