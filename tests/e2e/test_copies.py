@@ -10,9 +10,11 @@ check) take the stage with buffers of ordinary memory, and register falls back t
 pageable path there; tests/gpu runs them on the GPU."""
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -279,3 +281,37 @@ def test_stage_made_ahead_of_the_first_large_copy(prog, early):
     assert (int(after) > 0) == made, p.stdout
     assert int(after) <= 64 << 20, p.stdout
 
+
+FAKE_CUDA = Path(__file__).resolve().parent / "fakecuda.c"
+FAKE_LINE = re.compile(r"^fakecuda: (\d+) async copies, (\d+) errors, (-?\d+) leaked$", re.M)
+
+
+def test_driver_path_with_a_stand_in_driver(prog, case, tmp_path):
+    """The staged and registered paths as they run with the CUDA driver, without a GPU:
+    clang-host modules with tests/e2e/fakecuda.c preloaded as libcuda.so.1, whose
+    transfers run later in a thread per stream after a random delay, and whose calls fail
+    without a current context. Every path gives NumPy's answer, the same bytes as the
+    pageable path without it; the stage's transfers went through the stand-in, none of its
+    calls failed, and once appy.release_pinned() has run nothing of it is left."""
+    if getattr(prog.compiled, "__appy_compiler__", "") != "clang-host":
+        pytest.skip("the stand-in's device memory is host memory: clang-host modules only")
+    lib = tmp_path / "libcuda.so.1"
+    subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-pthread", "-Wall", "-Wextra", "-Werror",
+                    "-Wl,-soname,libcuda.so.1", str(FAKE_CUDA), "-o", str(lib)], check=True)
+    seed = int(case.gen.integers(1 << 62))
+    want = run_path(prog, seed, PATHS["pageable"])[1]
+    preload = " ".join(filter(None, [os.environ.get("LD_PRELOAD"), str(lib)]))
+    script = PATHS_SCRIPT + "assert appy.release_pinned() == 0\n"
+    for name, env in PATHS.items():
+        full = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
+        full.update(env, LD_PRELOAD=preload)
+        p = subprocess.run([sys.executable, "-c", script, prog.compiled.__file__, str(seed),
+                            ",".join(map(str, SIZES))],
+                           env=full, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, f"{name}: {p.stderr}"
+        assert p.stdout.split()[1] == want, f"{name}, seed {seed}: not the pageable path's bytes"
+        line = FAKE_LINE.search(p.stderr)
+        assert line, f"{name}: the stand-in was not loaded\n{p.stderr}"
+        transfers, errors, leaked = map(int, line.groups())
+        assert (errors, leaked) == (0, 0), f"{name}: {line.group(0)}"
+        assert (transfers > 0) == name.startswith("stage"), f"{name}: {line.group(0)}"
