@@ -238,6 +238,25 @@ static const char *gpu_name(int dev, char *buf, int n)
   return r;
 }
 
+void appy_device_caches(int dev, size_t *l2, int *sms)
+{
+  enum { MULTIPROCESSOR_COUNT = 16, L2_CACHE_SIZE = 38 };   /* CUdevice_attribute */
+  void *cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+  int handle, v2 = 0, vs = 0;
+  *l2 = 0;
+  *sms = 0;
+  if (!cuda)
+    return;
+  int (*get)(int *, int) = (int (*)(int *, int))appy_dlfunc(cuda, "cuDeviceGet");
+  int (*attr)(int *, int, int) = (int (*)(int *, int, int))appy_dlfunc(cuda, "cuDeviceGetAttribute");
+  if (get && attr && get(&handle, dev) == 0 && attr(&v2, L2_CACHE_SIZE, handle) == 0 &&
+      attr(&vs, MULTIPROCESSOR_COUNT, handle) == 0 && v2 > 0 && vs > 0) {
+    *l2 = (size_t)v2;
+    *sms = vs;
+  }
+  dlclose(cuda);
+}
+
 PyObject *appy_device_describe(int ndev, int dev, int on_device)
 {
   char name[256];

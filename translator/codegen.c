@@ -696,8 +696,22 @@ static void device_addresses(Gen *g, Region *r, bool shadow) {
 
 static char *bare_directive(Gen *g, Region *r) {
   return arena_printf(g->arena, "#pragma omp target teams ompx_bare "
-                      "num_teams(appy_group_blocks(appy_n, appy_g)) "
+                      "num_teams(appy_blocks) "
                       "thread_limit(appy_group_block(appy_g))%s", bare_data(g, r, NULL));
+}
+
+// The bytes of the region's arrays per iteration of its loop (of appy_n): what one group
+// reads and writes, for the tuner's capped grid (appy/group.h appy_group_cap).
+static void row_bytes(Gen *g, Region *r) {
+  RegionVar *arr[64];
+  int narr = region_arrays(r, arr);
+  Buf sum = {0};
+  for (int k = 0; k < narr; k++) {
+    const char *c = name_of(g, arr[k]->var);
+    buf_printf(&sum, "%ssizeof(*%s) * %s", k ? " + " : "", c, part(g, arr[k]->var, P_SIZE));
+  }
+  line(g, "const size_t appy_row_bytes = (%s) / (size_t)appy_n;", narr ? sum.data : "0");
+  buf_free(&sum);
 }
 
 // Each thread's own copies of the loop variable and the private scalars, declared in the
@@ -768,6 +782,8 @@ static void bare_parallel_for(Gen *g, Node *n, Range outer, Clauses *c) {
   line(g, "const int appy_g = appy_tune_size(&appy_tune, appy_n, %d);", buffers);
   line(g, "if (appy_n > 0) {");
   g->indent++;
+  row_bytes(g, r);
+  line(g, "const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);");
   line(g, "const double appy_t0 = appy_clock();");
   line(g, "{");
   g->indent++;

@@ -35,8 +35,10 @@ static const char *mode(const Region *r) {
            "loop with a reduction clause where the GPU is not used)";
   case SHAPE_GROUP:
     return "group, as a bare GPU kernel (each iteration runs on a group of G threads, G chosen "
-           "at run time from the trip count and tuned on the first three calls, APPY_GROUP_SIZE "
-           "to force it; loops marked simd or workshare, and array statements, are shared by "
+           "at run time from the trip count and tuned on the first calls, APPY_GROUP_SIZE "
+           "to force it; the tuning also tries a grid capped so that the rows in flight fit in "
+           "half the L2, APPY_GROUP_CAP=0 not to; loops marked simd or workshare, and array "
+           "statements, are shared by "
            "the group's lanes; a host loop where the GPU is not used)";
   case SHAPE_TEAMS:
     break;

@@ -60,18 +60,37 @@ static inline int appy_group_size(int64_t n, int whole_block)
  * Measured on an H100 (docs/performance.md): the best size depends on the kernel's
  * register use, which only the JIT knows: 8192-row softmax written in three passes ran
  * 0.62 ms with 1024 lanes and 0.94 with 512; written in two passes, 0.77 with 512 and
- * 1.03 with 1024. One tuner per parallel loop, in the generated code. */
+ * 1.03 with 1024. One tuner per parallel loop, in the generated code.
+ *
+ * A fourth candidate is the fastest of those three with its grid capped (appy_group_cap),
+ * so that the rows in flight fit in half the L2: ncu on an H200 (docs/performance.md)
+ * showed layer norm's 8192 blocks of 256 lanes keeping about 800 rows of 64 KB in flight,
+ * the whole L2, so that its second and third reads of a row went back to DRAM (L2 hit rate
+ * 30 %). The kernels loop over the rows a capped grid leaves. APPY_GROUP_CAP=0 leaves the
+ * candidate out. */
 typedef struct {
   int base;       /* appy_group_size's pick the tuning was for; 0 before the first call */
-  int size[3];    /* candidates */
-  double t[3];    /* their kernel times */
+  int size[4];    /* candidates; the fourth runs capped */
+  double t[4];    /* their kernel times */
   int tried;      /* candidates timed so far; -1 during the untimed first call */
   int pick;       /* the size the current call runs with */
+  int capped;     /* and whether its grid is capped */
 } appy_tuner;
+
+static inline int appy_group_cap_on(void)
+{
+  static int on = -1;
+  if (on < 0) {
+    const char *e = getenv("APPY_GROUP_CAP");
+    on = !(e && !strcmp(e, "0"));
+  }
+  return on;
+}
 
 static inline int appy_tune_size(appy_tuner *tu, int64_t n, int whole_block)
 {
   int base = appy_group_size(n, whole_block), lo = whole_block ? 64 : 8;
+  tu->capped = 0;
   if (appy_group_forced())
     return tu->pick = base;
   if (tu->base != base) {
@@ -87,6 +106,12 @@ static inline int appy_tune_size(appy_tuner *tu, int64_t n, int whole_block)
   for (int k = 1; k < 3; k++)
     if (tu->t[k] < tu->t[best])
       best = k;
+  if (tu->tried == 3 && appy_group_cap_on()) {   /* time the fastest with its grid capped */
+    tu->size[3] = tu->size[best];
+    tu->capped = 1;
+    return tu->pick = tu->size[3];
+  }
+  tu->capped = tu->tried == 4 && tu->t[3] < tu->t[best];
   return tu->pick = tu->size[best];
 }
 
@@ -96,6 +121,8 @@ static inline void appy_tune_ran(appy_tuner *tu, double seconds)
   if (tu->tried < 0)
     tu->tried = 0;
   else if (tu->tried < 3 && tu->pick == tu->size[tu->tried])
+    tu->t[tu->tried++] = seconds;
+  else if (tu->tried == 3 && tu->capped)
     tu->t[tu->tried++] = seconds;
 }
 
@@ -111,6 +138,28 @@ static inline int appy_group_blocks(int64_t n, int g)
 {
   int64_t per_block = appy_group_block(g) / g, b = (n + per_block - 1) / per_block;
   return b > ((int64_t)1 << 20) ? 1 << 20 : (int)b;
+}
+
+/* The most blocks of groups of g threads whose iterations, row_bytes read and written
+ * each, fit in half the device's L2 cache at once, but at least one per multiprocessor;
+ * 0 where the driver does not say (no cap). */
+static inline int appy_group_cap(int g, size_t row_bytes)
+{
+  static size_t l2;
+  static int sms = -1;
+  if (sms < 0)
+    appy_device_caches(omp_get_default_device(), &l2, &sms);
+  if (!l2 || !sms || !row_bytes)
+    return 0;
+  size_t rows = l2 / 2 / row_bytes, blocks = rows / (size_t)(appy_group_block(g) / g);
+  return blocks < (size_t)sms ? sms : blocks > ((size_t)1 << 20) ? 1 << 20 : (int)blocks;
+}
+
+/* The blocks of the call the tuner has just picked the group size of. */
+static inline int appy_tune_blocks(const appy_tuner *tu, int64_t n, int g, size_t row_bytes)
+{
+  int b = appy_group_blocks(n, g), cap = tu->capped ? appy_group_cap(g, row_bytes) : 0;
+  return cap > 0 && cap < b ? cap : b;
 }
 
 /* ---- Plain individual-mode loops as bare kernels (clang) ----

@@ -290,6 +290,9 @@ APPY_API int appy_python_host(PyObject *module, const char *source, const char *
                               const char *loops);
 /* For appy/offload.h: whether this module has device code (compiler is not "none"). */
 APPY_API int appy_offload_built(void);
+/* The L2 cache (bytes) and multiprocessors of CUDA device dev, where the driver is loaded;
+ * 0 and 0 where it is not. */
+APPY_API void appy_device_caches(int dev, size_t *l2, int *sms);
 /* Whether this module's OpenMP device is the host CPU (compiler "clang-host"): its device
  * memory is ordinary host memory, which the copy stage then fills with memcpy. */
 APPY_API int appy_device_is_host(void);

@@ -848,3 +848,52 @@ def test_clang_workarounds_at_init(build_dir, tmp_path):
     else:
         assert new_path == path
         assert llvm == "no libLLVM"
+
+
+TUNER_CHECK = r"""
+#include "appy/runtime.h"
+#include "appy/group.h"
+#include <stdio.h>
+/* a device with an L2 of 50 MiB and 132 multiprocessors, as an H100's */
+void appy_device_caches(int dev, size_t *l2, int *sms)
+{
+  (void)dev;
+  *l2 = (size_t)50 << 20;
+  *sms = 132;
+}
+int main(int argc, char **argv)
+{
+  appy_tuner tu = {0};
+  (void)argc;
+  for (int call = 2; argv[call]; call++) {   /* argv[1]: the row's bytes; then kernel times */
+    int g = appy_tune_size(&tu, 8192, 0);
+    printf("%d:%d:%d\n", g, tu.capped, appy_tune_blocks(&tu, 8192, g, (size_t)atol(argv[1])));
+    appy_tune_ran(&tu, atof(argv[call]));
+  }
+  return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("times, cap, want", [
+    # untimed first call, then 512, 256 and 1024 lanes, then 256 capped: the fastest
+    ("0 5 4 6 3 9 9", "1", ["512:0:8192", "512:0:8192", "256:0:8192", "1024:0:8192",
+                            "256:1:200", "256:1:200", "256:1:200"]),
+    # capped slower: 256 lanes uncapped from then on
+    ("0 5 4 6 7 1 1", "1", ["512:0:8192", "512:0:8192", "256:0:8192", "1024:0:8192",
+                            "256:1:200", "256:0:8192", "256:0:8192"]),
+    # APPY_GROUP_CAP=0: no capped candidate
+    ("0 5 4 6 3 3", "0", ["512:0:8192", "512:0:8192", "256:0:8192", "1024:0:8192",
+                          "256:0:8192", "256:0:8192"]),
+])
+def test_group_tuner_tries_a_capped_grid(tmp_path, times, cap, want):
+    """The group-size tuner (appy/group.h) times three sizes, then the fastest with its
+    grid capped so that rows of 128 KiB in flight fit in half a 50 MiB L2 (200 blocks
+    of one group), and keeps whichever was faster."""
+    if COMPILER != "clang":
+        pytest.skip("group mode's bare kernels are clang's")
+    src, exe = tmp_path / "tuner.c", tmp_path / "tuner"
+    src.write_text(TUNER_CHECK)
+    run([*OFFLOAD["clang"], *CFLAGS, src, "-o", exe, *LINK["clang"]])
+    p = run([exe, str(8192 * 8 * 2), *times.split()], env=dict(os.environ, APPY_GROUP_CAP=cap))
+    assert p.stdout.split() == want

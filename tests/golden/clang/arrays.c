@@ -53,12 +53,14 @@ static int row_axpy_kernel0(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *x_ = x_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -158,12 +160,14 @@ static int row_axpy_kernel1(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *x_ = x_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -263,12 +267,14 @@ static int row_axpy_kernel2(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
           int64_t *x_ = x_gpu;   // on the device
           int64_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -368,12 +374,14 @@ static int row_axpy_kernel3(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *x_ = x_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -481,12 +489,14 @@ static int row_arith_kernel0(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *B_ = B_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -790,12 +800,14 @@ static int row_arith_kernel1(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *B_ = B_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -1099,12 +1111,14 @@ static int row_arith_kernel2(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
           int64_t *B_ = B_gpu;   // on the device
           int64_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -1408,12 +1422,14 @@ static int row_arith_kernel3(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *B_ = B_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -1714,12 +1730,14 @@ static int row_fmath_kernel0(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *B_ = B_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -1936,12 +1954,14 @@ static int row_fmath_kernel1(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *B_ = B_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -2183,11 +2203,13 @@ static int row_slices_kernel0(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -2584,11 +2606,13 @@ static int row_slices_kernel1(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -2967,12 +2991,14 @@ static int row_window_kernel0(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*s_) * s_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
           double *s_ = s_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, s_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, s_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_step1_;
@@ -3160,12 +3186,14 @@ static int row_window_kernel1(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*s_) * s_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
           int64_t *s_ = s_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, s_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, s_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_step1_;
@@ -3336,10 +3364,12 @@ static int row_fill_kernel0(appy_frame *fr, const appy_array *A_array, float v_,
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
             int64_t i_;
             int64_t appy_start1_;
@@ -3469,10 +3499,12 @@ static int row_fill_kernel1(appy_frame *fr, const appy_array *A_array, int32_t v
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
             int64_t i_;
             int64_t appy_start1_;
@@ -3616,12 +3648,14 @@ static int col_ops_kernel0(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape1, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*d_) * d_count + sizeof(*s_) * s_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *d_ = d_gpu;   // on the device
           double *s_ = s_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, d_, s_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, d_, s_)
           {
             int64_t j_;
             int64_t appy_j1_;
@@ -3762,12 +3796,14 @@ static int col_ops_kernel1(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape1, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*d_) * d_count + sizeof(*s_) * s_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *d_ = d_gpu;   // on the device
           int64_t *s_ = s_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, d_, s_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, d_, s_)
           {
             int64_t j_;
             int64_t appy_j1_;
@@ -3907,12 +3943,14 @@ static int planes_kernel0(appy_frame *fr, const appy_array *T_array, const appy_
       const int64_t appy_n = appy_range_len(0, T_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*T_) * T_count + sizeof(*w_) * w_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *T_ = T_gpu;   // on the device
           double *w_ = w_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(T_, w_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(T_, w_, out_) map(tofrom: appy_failed)
           {
             int64_t k_;
             int64_t appy_j1_;
@@ -4077,12 +4115,14 @@ static int planes_kernel1(appy_frame *fr, const appy_array *T_array, const appy_
       const int64_t appy_n = appy_range_len(0, T_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*T_) * T_count + sizeof(*w_) * w_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *T_ = T_gpu;   // on the device
           int32_t *w_ = w_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(T_, w_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(T_, w_, out_) map(tofrom: appy_failed)
           {
             int64_t k_;
             int64_t appy_j1_;
@@ -4264,6 +4304,8 @@ static int row_dots_kernel0(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*y_) * y_count + sizeof(*z_) * z_count + sizeof(*w_) * w_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
@@ -4271,7 +4313,7 @@ static int row_dots_kernel0(appy_frame *fr, const appy_array *A_array, const app
           double *y_ = y_gpu;   // on the device
           double *z_ = z_gpu;   // on the device
           double *w_ = w_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -4484,6 +4526,8 @@ static int row_dots_kernel1(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*y_) * y_count + sizeof(*z_) * z_count + sizeof(*w_) * w_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
@@ -4491,7 +4535,7 @@ static int row_dots_kernel1(appy_frame *fr, const appy_array *A_array, const app
           float *y_ = y_gpu;   // on the device
           float *z_ = z_gpu;   // on the device
           float *w_ = w_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -4704,6 +4748,8 @@ static int row_dots_kernel2(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*y_) * y_count + sizeof(*z_) * z_count + sizeof(*w_) * w_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
@@ -4711,7 +4757,7 @@ static int row_dots_kernel2(appy_frame *fr, const appy_array *A_array, const app
           int64_t *y_ = y_gpu;   // on the device
           int64_t *z_ = z_gpu;   // on the device
           int64_t *w_ = w_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -4924,6 +4970,8 @@ static int row_dots_kernel3(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*y_) * y_count + sizeof(*z_) * z_count + sizeof(*w_) * w_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
@@ -4931,7 +4979,7 @@ static int row_dots_kernel3(appy_frame *fr, const appy_array *A_array, const app
           int32_t *y_ = y_gpu;   // on the device
           int32_t *z_ = z_gpu;   // on the device
           int32_t *w_ = w_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_, z_, w_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -5140,13 +5188,15 @@ static int row_total_kernel0(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*s_) * s_count + sizeof(*t_) * t_count + sizeof(*u_) * u_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *s_ = s_gpu;   // on the device
           double *t_ = t_gpu;   // on the device
           double *u_ = u_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -5326,13 +5376,15 @@ static int row_total_kernel1(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*s_) * s_count + sizeof(*t_) * t_count + sizeof(*u_) * u_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *s_ = s_gpu;   // on the device
           float *t_ = t_gpu;   // on the device
           float *u_ = u_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -5512,13 +5564,15 @@ static int row_total_kernel2(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*s_) * s_count + sizeof(*t_) * t_count + sizeof(*u_) * u_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
           int64_t *s_ = s_gpu;   // on the device
           int64_t *t_ = t_gpu;   // on the device
           int64_t *u_ = u_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -5698,13 +5752,15 @@ static int row_total_kernel3(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*s_) * s_count + sizeof(*t_) * t_count + sizeof(*u_) * u_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int64_t *s_ = s_gpu;   // on the device
           int64_t *t_ = t_gpu;   // on the device
           int64_t *u_ = u_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, s_, t_, u_)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -5896,6 +5952,8 @@ static int row_stats_kernel0(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*hi_) * hi_count + sizeof(*lo_) * lo_count + sizeof(*mu_) * mu_count + sizeof(*dev_) * dev_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
@@ -5903,7 +5961,7 @@ static int row_stats_kernel0(appy_frame *fr, const appy_array *A_array, const ap
           double *lo_ = lo_gpu;   // on the device
           double *mu_ = mu_gpu;   // on the device
           double *dev_ = dev_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double m_;
@@ -6162,6 +6220,8 @@ static int row_stats_kernel1(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*hi_) * hi_count + sizeof(*lo_) * lo_count + sizeof(*mu_) * mu_count + sizeof(*dev_) * dev_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
@@ -6169,7 +6229,7 @@ static int row_stats_kernel1(appy_frame *fr, const appy_array *A_array, const ap
           float *lo_ = lo_gpu;   // on the device
           float *mu_ = mu_gpu;   // on the device
           float *dev_ = dev_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
             int64_t i_;
             float m_;
@@ -6428,6 +6488,8 @@ static int row_stats_kernel2(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*hi_) * hi_count + sizeof(*lo_) * lo_count + sizeof(*mu_) * mu_count + sizeof(*dev_) * dev_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
@@ -6435,7 +6497,7 @@ static int row_stats_kernel2(appy_frame *fr, const appy_array *A_array, const ap
           int64_t *lo_ = lo_gpu;   // on the device
           double *mu_ = mu_gpu;   // on the device
           double *dev_ = dev_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double m_;
@@ -6694,6 +6756,8 @@ static int row_stats_kernel3(appy_frame *fr, const appy_array *A_array, const ap
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*hi_) * hi_count + sizeof(*lo_) * lo_count + sizeof(*mu_) * mu_count + sizeof(*dev_) * dev_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
@@ -6701,7 +6765,7 @@ static int row_stats_kernel3(appy_frame *fr, const appy_array *A_array, const ap
           int32_t *lo_ = lo_gpu;   // on the device
           double *mu_ = mu_gpu;   // on the device
           double *dev_ = dev_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, hi_, lo_, mu_, dev_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double m_;
@@ -6934,11 +6998,13 @@ static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double m_;
@@ -7119,11 +7185,13 @@ static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             float m_;
@@ -7307,12 +7375,14 @@ static int center_rows_kernel0(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*var_) * var_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
           double *var_ = var_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double mu_;
@@ -7469,12 +7539,14 @@ static int center_rows_kernel1(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*var_) * var_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
           float *var_ = var_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
           {
             int64_t i_;
             float mu_;
@@ -7631,12 +7703,14 @@ static int center_rows_kernel2(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*var_) * var_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
           double *var_ = var_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, var_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double mu_;
@@ -7771,10 +7845,12 @@ static int syrk_scale_kernel0(appy_frame *fr, const appy_array *C_array, double 
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*C_) * C_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *C_ = C_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
             int64_t i_;
             int64_t appy_len1_;
@@ -7850,10 +7926,12 @@ static int syrk_scale_kernel1(appy_frame *fr, const appy_array *C_array, float b
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*C_) * C_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *C_ = C_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
             int64_t i_;
             int64_t appy_len1_;
@@ -7929,10 +8007,12 @@ static int syrk_scale_kernel2(appy_frame *fr, const appy_array *C_array, int64_t
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*C_) * C_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *C_ = C_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
             int64_t i_;
             int64_t appy_len1_;
@@ -8008,10 +8088,12 @@ static int syrk_scale_kernel3(appy_frame *fr, const appy_array *C_array, int32_t
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*C_) * C_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *C_ = C_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_)
           {
             int64_t i_;
             int64_t appy_len1_;
@@ -8103,11 +8185,13 @@ static int tri_update_kernel0(appy_frame *fr, const appy_array *C_array, const a
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*C_) * C_count + sizeof(*A_) * A_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *C_ = C_gpu;   // on the device
           float *A_ = A_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_len1_;
@@ -8297,11 +8381,13 @@ static int tri_update_kernel1(appy_frame *fr, const appy_array *C_array, const a
       const int64_t appy_n = appy_range_len(0, C_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*C_) * C_count + sizeof(*A_) * A_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *C_ = C_gpu;   // on the device
           int32_t *A_ = A_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(C_, A_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_len1_;
@@ -8487,12 +8573,14 @@ static int rows_add_kernel0(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *x_ = x_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;
@@ -8592,12 +8680,14 @@ static int rows_add_kernel1(appy_frame *fr, const appy_array *A_array, const app
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *x_ = x_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_j1_;

@@ -539,12 +539,14 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *x_ = x_gpu;   // on the device
           double *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_) map(tofrom: appy_failed) map(tofrom: appy_bad)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_) map(tofrom: appy_failed) map(tofrom: appy_bad)
           {
             int64_t i_;
             int64_t appy_j1_;

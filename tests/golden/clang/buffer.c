@@ -63,11 +63,13 @@ static int row_softmax_kernel0(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double m_;
@@ -310,11 +312,13 @@ static int row_softmax_kernel1(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             float m_;
@@ -543,11 +547,13 @@ static int reverse_rows_kernel0(appy_frame *fr, const appy_array *A_array, const
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             int64_t j_;
@@ -655,11 +661,13 @@ static int reverse_rows_kernel1(appy_frame *fr, const appy_array *A_array, const
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             int64_t j_;
@@ -767,11 +775,13 @@ static int reverse_rows_kernel2(appy_frame *fr, const appy_array *A_array, const
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
           int64_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             int64_t j_;
@@ -888,11 +898,13 @@ static int neighbours_kernel0(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_start1_;
@@ -1070,11 +1082,13 @@ static int neighbours_kernel1(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t appy_start1_;
@@ -1255,11 +1269,13 @@ static int online_softmax_kernel0(appy_frame *fr, const appy_array *A_array, con
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t t_;
@@ -1512,11 +1528,13 @@ static int online_softmax_kernel1(appy_frame *fr, const appy_array *A_array, con
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 1);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             int64_t t_;

@@ -5423,12 +5423,14 @@ static int rows_kernel0(appy_frame *fr, const appy_array *A_array, const appy_ar
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int8_t *A_ = A_gpu;   // on the device
           int64_t *out_ = out_gpu;   // on the device
           int8_t *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
             int64_t i_;
             int8_t s_;
@@ -5602,12 +5604,14 @@ static int rows_kernel1(appy_frame *fr, const appy_array *A_array, const appy_ar
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           uint8_t *A_ = A_gpu;   // on the device
           uint64_t *out_ = out_gpu;   // on the device
           uint8_t *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
             int64_t i_;
             uint8_t s_;
@@ -5781,12 +5785,14 @@ static int rows_kernel2(appy_frame *fr, const appy_array *A_array, const appy_ar
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int16_t *A_ = A_gpu;   // on the device
           int64_t *out_ = out_gpu;   // on the device
           int16_t *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
             int64_t i_;
             int16_t s_;
@@ -5960,12 +5966,14 @@ static int rows_kernel3(appy_frame *fr, const appy_array *A_array, const appy_ar
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           uint16_t *A_ = A_gpu;   // on the device
           uint64_t *out_ = out_gpu;   // on the device
           uint16_t *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
             int64_t i_;
             uint16_t s_;
@@ -6139,12 +6147,14 @@ static int rows_kernel4(appy_frame *fr, const appy_array *A_array, const appy_ar
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           uint32_t *A_ = A_gpu;   // on the device
           uint64_t *out_ = out_gpu;   // on the device
           uint32_t *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
             int64_t i_;
             uint32_t s_;
@@ -6318,12 +6328,14 @@ static int rows_kernel5(appy_frame *fr, const appy_array *A_array, const appy_ar
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           uint64_t *A_ = A_gpu;   // on the device
           uint64_t *out_ = out_gpu;   // on the device
           uint64_t *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_, y_)
           {
             int64_t i_;
             uint64_t s_;

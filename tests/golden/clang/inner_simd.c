@@ -49,11 +49,13 @@ static int rowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             double s_;
@@ -151,11 +153,13 @@ static int rowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             float s_;
@@ -253,11 +257,13 @@ static int irowsum_kernel0(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
           int64_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             int64_t s_;
@@ -355,11 +361,13 @@ static int irowsum_kernel1(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             int32_t s_;
@@ -466,12 +474,14 @@ static int matvec_kernel0(appy_frame *fr, const appy_array *A_array, const appy_
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *x_ = x_gpu;   // on the device
           double *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
             int64_t i_;
             double s_;
@@ -578,12 +588,14 @@ static int matvec_kernel1(appy_frame *fr, const appy_array *A_array, const appy_
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*x_) * x_count + sizeof(*y_) * y_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *x_ = x_gpu;   // on the device
           float *y_ = y_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, x_, y_)
           {
             int64_t i_;
             float s_;
@@ -681,11 +693,13 @@ static int scale_rows_kernel0(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*f_) * f_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *f_ = f_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
             int64_t i_;
             double c_;
@@ -774,11 +788,13 @@ static int scale_rows_kernel1(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*f_) * f_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *f_ = f_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
             int64_t i_;
             float c_;
@@ -867,11 +883,13 @@ static int scale_rows_kernel2(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*f_) * f_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
           int64_t *f_ = f_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
             int64_t i_;
             int64_t c_;
@@ -960,11 +978,13 @@ static int scale_rows_kernel3(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*f_) * f_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
           int32_t *f_ = f_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, f_)
           {
             int64_t i_;
             int32_t c_;

@@ -60,11 +60,13 @@ static int softmax_kernel0(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double m_;
@@ -245,11 +247,13 @@ static int softmax_kernel1(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             float m_;
@@ -436,13 +440,15 @@ static int layernorm_kernel0(appy_frame *fr, const appy_array *X_array, const ap
       const int64_t appy_n = appy_range_len(0, X_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*X_) * X_count + sizeof(*gamma_) * gamma_count + sizeof(*beta_) * beta_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *X_ = X_gpu;   // on the device
           double *gamma_ = gamma_gpu;   // on the device
           double *beta_ = beta_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(X_, gamma_, beta_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(X_, gamma_, beta_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             double m_;
@@ -606,13 +612,15 @@ static int layernorm_kernel1(appy_frame *fr, const appy_array *X_array, const ap
       const int64_t appy_n = appy_range_len(0, X_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*X_) * X_count + sizeof(*gamma_) * gamma_count + sizeof(*beta_) * beta_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *X_ = X_gpu;   // on the device
           float *gamma_ = gamma_gpu;   // on the device
           float *beta_ = beta_gpu;   // on the device
           float *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(X_, gamma_, beta_, out_) map(tofrom: appy_failed)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(X_, gamma_, beta_, out_) map(tofrom: appy_failed)
           {
             int64_t i_;
             float m_;
@@ -751,10 +759,12 @@ static int inplace_kernel0(appy_frame *fr, const appy_array *A_array, PyObject *
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
             int64_t i_;
             double s_;
@@ -865,10 +875,12 @@ static int inplace_kernel1(appy_frame *fr, const appy_array *A_array, PyObject *
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *A_ = A_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
             int64_t i_;
             int64_t s_;
@@ -979,10 +991,12 @@ static int inplace_kernel2(appy_frame *fr, const appy_array *A_array, PyObject *
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *A_ = A_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_)
           {
             int64_t i_;
             int32_t s_;
@@ -1103,11 +1117,13 @@ static int partial_kernel0(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *B_ = B_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
             int64_t i_;
             int64_t j_;
@@ -1214,11 +1230,13 @@ static int partial_kernel1(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           float *A_ = A_gpu;   // on the device
           float *B_ = B_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
             int64_t i_;
             int64_t j_;
@@ -1329,11 +1347,13 @@ static int first_element_kernel0(appy_frame *fr, const appy_array *A_array, cons
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *B_ = B_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
             int64_t i_;
             double first_;
@@ -1450,11 +1470,13 @@ static int written_elsewhere_kernel0(appy_frame *fr, const appy_array *A_array, 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *B_ = B_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_)
           {
             int64_t i_;
             double s_;
@@ -1580,11 +1602,13 @@ static int shorter_kernel0(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             double s_;
@@ -1700,11 +1724,13 @@ static int mixed_stops_kernel0(appy_frame *fr, const appy_array *A_array, const 
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             double s_;
@@ -1832,11 +1858,13 @@ static int inner_loop_kernel0(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             int64_t j_;
@@ -2009,13 +2037,15 @@ static int three_rows_kernel0(appy_frame *fr, const appy_array *A_array, const a
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*B_) * B_count + sizeof(*C_) * C_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *B_ = B_gpu;   // on the device
           double *C_ = C_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, C_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, B_, C_, out_)
           {
             int64_t i_;
             double s_;
@@ -2125,11 +2155,13 @@ static int guarded_kernel0(appy_frame *fr, const appy_array *A_array, const appy
       const int64_t appy_n = appy_range_len(0, A_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*A_) * A_count + sizeof(*out_) * out_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           double *A_ = A_gpu;   // on the device
           double *out_ = out_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(A_, out_)
           {
             int64_t i_;
             double s_;

@@ -1991,11 +1991,13 @@ static int row_histograms_kernel0(appy_frame *fr, const appy_array *idx_array, c
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*idx_) * idx_count + sizeof(*hist_) * hist_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int64_t *idx_ = idx_gpu;   // on the device
           int64_t *hist_ = hist_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(idx_, hist_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(idx_, hist_)
           {
             int64_t i_;
             int64_t j_;
@@ -2081,11 +2083,13 @@ static int row_histograms_kernel1(appy_frame *fr, const appy_array *idx_array, c
       const int64_t appy_n = appy_range_len(0, idx_shape0, 1);
       const int appy_g = appy_tune_size(&appy_tune, appy_n, 0);
       if (appy_n > 0) {
+        const size_t appy_row_bytes = (sizeof(*idx_) * idx_count + sizeof(*hist_) * hist_count) / (size_t)appy_n;
+        const int appy_blocks = appy_tune_blocks(&appy_tune, appy_n, appy_g, appy_row_bytes);
         const double appy_t0 = appy_clock();
         {
           int32_t *idx_ = idx_gpu;   // on the device
           int32_t *hist_ = hist_gpu;   // on the device
-          #pragma omp target teams ompx_bare num_teams(appy_group_blocks(appy_n, appy_g)) thread_limit(appy_group_block(appy_g)) is_device_ptr(idx_, hist_)
+          #pragma omp target teams ompx_bare num_teams(appy_blocks) thread_limit(appy_group_block(appy_g)) is_device_ptr(idx_, hist_)
           {
             int64_t i_;
             int64_t j_;
