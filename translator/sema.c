@@ -480,6 +480,17 @@ static Type *buffer_call(Sema *s, Node *n) {
   return ty_array(s->arena, elem, 1);
 }
 
+// x, the array whose extent `what` (len(), .shape, .size) asks for, must be a name: the
+// extents of a view (a[1:]) are not the named array's, and codegen knows only those.
+// Outside the subset (host code around parallel loops then stays Python: outline.c).
+static bool extent_of_name(Sema *s, Node *x, const char *what) {
+  if (x->kind == ND_NAME)
+    return true;
+  unsupported_at(s, x, "%s of an array expression is not supported in kernel functions; "
+                 "assign the array to a name first (b = a[1:], then %s of b)", what, what);
+  return false;
+}
+
 static Type *builtin_call(Sema *s, Node *n, const char *fname) {
   if (!strcmp(fname, "min") || !strcmp(fname, "max"))
     return minmax_call(s, n, fname, false);
@@ -491,6 +502,8 @@ static Type *builtin_call(Sema *s, Node *n, const char *fname) {
     Type *t = expr(s, n->args);
     if (t && t->kind != TY_ARRAY)
       error_at(s, n, "len() needs an array here, not %s", ty_name(s->arena, t));
+    else if (t && !extent_of_name(s, n->args, "len()"))
+      return NULL;
     n->name = "len";
     return ty_weak_int;
   }
@@ -583,9 +596,11 @@ static Type *shape_index(Sema *s, Node *n) {
              (long long)k, at->ndim);
     return NULL;
   }
+  if (!extent_of_name(s, n->lhs->lhs, "'.shape'"))
+    return NULL;
   n->name = "shape";
   n->ival = (int)(k < 0 ? k + at->ndim : k);
-  n->var = n->lhs->lhs->kind == ND_NAME ? n->lhs->lhs->var : NULL;
+  n->var = n->lhs->lhs->var;
   return ty_weak_int;
 }
 
@@ -672,7 +687,12 @@ static Type *attribute(Sema *s, Node *n) {
     return NULL;
   }
   n->var = n->lhs->kind == ND_NAME ? n->lhs->var : NULL;
-  if (!strcmp(n->name, "size") || !strcmp(n->name, "ndim"))
+  if (!strcmp(n->name, "ndim"))   // the type's: a view's rank is known
+    return ty_weak_int;
+  if ((!strcmp(n->name, "size") || !strcmp(n->name, "shape")) &&
+      !extent_of_name(s, n->lhs, !strcmp(n->name, "size") ? "'.size'" : "'.shape'"))
+    return NULL;
+  if (!strcmp(n->name, "size"))
     return ty_weak_int;
   if (!strcmp(n->name, "shape")) {
     Type **f = arena_alloc(s->arena, sizeof(Type *) * (size_t)t->ndim);

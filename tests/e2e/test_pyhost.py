@@ -23,13 +23,15 @@ def prog(build):
 
 def test_python_functions_and_entry_points(prog):
     m = prog.compiled
-    for name in ("normalize_rows", "iterate", "host_edits_between", "guarded", "smooth_steps"):
+    for name in ("normalize_rows", "iterate", "host_edits_between", "guarded", "smooth_steps",
+                 "view_extents"):
         assert inspect.isfunction(getattr(m, name)), f"{name} should be the rewritten Python"
     entries = sorted(n for n in dir(m) if n.startswith("_appy_") and n.split("_line")[-1].isdigit())
     assert entries == ["_appy_guarded_line75", "_appy_host_edits_between_line56",
                        "_appy_host_edits_between_line60", "_appy_iterate_line40",
                        "_appy_iterate_line43", "_appy_normalize_rows_line22",
-                       "_appy_smooth_steps_line89", "_appy_smooth_steps_line91"], entries
+                       "_appy_smooth_steps_line89", "_appy_smooth_steps_line91",
+                       "_appy_view_extents_line102"], entries
     assert not inspect.isfunction(m._appy_iterate_line40)      # compiled
     assert m.clip_unit(3.0) == 1.0                               # the file's helper is there
     assert m.DEFAULT_SCALE == 0.5
@@ -138,3 +140,11 @@ def test_data_movements_of_a_session(prog):
     if runtime:
         assert _host.stats["enter"] == 2 and _host.stats["to_host"] >= steps
         assert _host.stats["to_device"] == steps - 1
+
+
+@pytest.mark.parametrize("n", (4, 9, 1000))
+def test_extents_of_views_in_host_code(prog, case, n):
+    """len(a[1:-1]), a[::2].shape[0] and a[3:].size: the views' extents, not the array's
+    (the translator once gave len(a[1:]) as len(a), and crashed on the others)."""
+    a = case.array(n, np.float64)
+    case.same(prog, "view_extents", a, np.zeros(7))

@@ -502,6 +502,38 @@ fail:
   return -1;
 }
 
+/* _appy_view_extents_line102(float64[:], float64) -- tests/e2e/programs/pyhost.py:102 */
+static int u___appy_view_extents_line102_kernel0(appy_frame *fr, const appy_array *out_array, double n_, PyObject **ret)
+{
+  double *out_ = (double *)out_array->data;
+  int64_t out_shape0 = out_array->shape[0];
+  int64_t out_count = out_array->size;
+  int64_t i_ = 0;
+  appy_env appy_data = {0};   /* arrays on the device during this call */
+  const double appy_called = appy_clock();
+  appy_env_arg(&appy_data, out_, sizeof(*out_) * out_count, out_array->device);
+  (void)fr;
+  (void)ret;
+  /* tests/e2e/programs/pyhost.py:102: for i in appy.prange(out.shape[0]): */
+  {
+    const size_t appy_in = appy_data.bytes_in;
+    const double appy_start = appy_clock();
+    appy_env_device(&appy_data, out_, sizeof(*out_) * out_count, APPY_WRITES_ALL);
+    appy_env_copy_in(&appy_data);
+    const double appy_mapped = appy_clock();
+    #pragma omp target teams distribute parallel for if(target: appy_use_device()) map(from: out_[0:out_count])
+    for (i_ = 0; i_ < out_shape0; i_++) {
+      /* tests/e2e/programs/pyhost.py:103: out[i] = n + i */
+      out_[i_] = (n_ + (double)i_);
+    }
+    const double appy_ran = appy_clock();
+    appy_env_ran(&appy_data, "pyhost", "_appy_view_extents_line102", 102, appy_data.bytes_in - appy_in,
+                 appy_mapped - appy_start, appy_ran - appy_mapped);
+  }
+  appy_env_end(&appy_data, "pyhost", "_appy_view_extents_line102", appy_called);
+  return 0;
+}
+
 /* Python bindings */
 
 static PyObject *
@@ -760,6 +792,28 @@ u___appy_smooth_steps_line91_call0(appy_frame *fr, PyObject *const *argv)
     return ret;
 }
 
+static PyObject *
+u___appy_view_extents_line102_call0(appy_frame *fr, PyObject *const *argv)
+{
+    appy_array p0;
+    double p1;
+    PyObject *ret = NULL;
+    int rc;
+
+    if (appy_arg_array(fr, argv[0], "out", APPY_FLOAT64, 1, 1, &p0) < 0)
+        return NULL;
+    if (appy_arg_float64(fr, argv[1], "n", &p1) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = u___appy_view_extents_line102_kernel0(fr, &p0, p1, &ret);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return NULL;
+    if (ret == NULL)
+        Py_RETURN_NONE;
+    return ret;
+}
+
 PyDoc_STRVAR(u___appy_iterate_line40_pydoc,
 "_appy_iterate_line40($module, n, w, a, b, diff)\n--\n\n"
 "Runs _appy_iterate_line40 from tests/e2e/programs/pyhost.py:40, compiled by appy-translate.\n\nSignatures:\n  _appy_iterate_line40(int64, float64, float64[:], float64[:], float64)\n");
@@ -965,7 +1019,31 @@ u___appy_smooth_steps_line91_py(PyObject *self, PyObject *args, PyObject *kwargs
     return result;
 }
 
-/* The file's source: the host code of normalize_rows iterate host_edits_between guarded smooth_steps stays Python (appy/_host.py runs it). */
+PyDoc_STRVAR(u___appy_view_extents_line102_pydoc,
+"_appy_view_extents_line102($module, out, n)\n--\n\n"
+"Runs _appy_view_extents_line102 from tests/e2e/programs/pyhost.py:102, compiled by appy-translate.\n\nSignature (inferred):\n  _appy_view_extents_line102(float64[:], float64)\n");
+
+static PyObject *
+u___appy_view_extents_line102_py(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static const char *const names[] = {"out", "n", NULL};
+    PyObject *argv[2];
+    appy_frame fr;
+    PyObject *result;
+
+    (void)self;
+    if (appy_parse_args("_appy_view_extents_line102", args, kwargs, names, 2, argv) < 0)
+        return NULL;
+    if (appy_offload_check() < 0)
+        return NULL;
+    appy_frame_init(&fr, "pyhost", "_appy_view_extents_line102");
+    result = u___appy_view_extents_line102_call0(&fr, argv);
+    if (appy_frame_release(&fr) < 0)
+        Py_CLEAR(result);
+    return result;
+}
+
+/* The file's source: the host code of normalize_rows iterate host_edits_between guarded smooth_steps view_extents stays Python (appy/_host.py runs it). */
 static const char appy_source[] =
     "\"\"\"Kernel functions whose host code is Python the translator does not compile (np.linalg,\n"
     "dicts, print, try, with, list comprehensions, a helper function): the host code stays\n"
@@ -1060,7 +1138,17 @@ static const char appy_source[] =
     "        for i in appy.prange(1, n - 1):\n"
     "            a[i] = (b[i - 1] + b[i] + b[i + 1]) / 3.0\n"
     "        done.append(t)\n"
-    "    return len(done)\n";
+    "    return len(done)\n"
+    "\n"
+    "\n"
+    "@appy.jit\n"
+    "def view_extents(a, out):\n"
+    "    \"\"\"Extents of views in host code (len, .shape and .size of a slice), which the subset\n"
+    "    leaves to Python: the host code stays Python and gets them right.\"\"\"\n"
+    "    n = len(a[1:-1]) + a[::2].shape[0] + a[3:].size\n"
+    "    for i in appy.prange(out.shape[0]):\n"
+    "        out[i] = n + i\n"
+    "    return n\n";
 
 static const char appy_host_loops[] =
     "{'normalize_rows': [(22, '_appy_normalize_rows_line22', ('A', 'norms', 'out', ), (), (2, )), ],"
@@ -1068,6 +1156,7 @@ static const char appy_host_loops[] =
     "'host_edits_between': [(56, '_appy_host_edits_between_line56', ('x', 'y', ), (), (1, )), (60, '_appy_host_edits_between_line60', ('x', 'total', 'y', ), ('total', ), ()), ],"
     "'guarded': [(75, '_appy_guarded_line75', ('x', 'inv', 'out', 's', ), ('s', ), (2, )), ],"
     "'smooth_steps': [(89, '_appy_smooth_steps_line89', ('n', 'a', 'b', ), (), (2, )), (91, '_appy_smooth_steps_line91', ('n', 'b', 'a', ), (), (2, )), ],"
+    "'view_extents': [(102, '_appy_view_extents_line102', ('out', 'n', ), (), (0, )), ],"
     "}";
 
 static PyMethodDef module_methods[] = {
@@ -1079,6 +1168,7 @@ static PyMethodDef module_methods[] = {
     {"_appy_normalize_rows_line22", (PyCFunction)(void (*)(void))u___appy_normalizze_rows_line22_py, METH_VARARGS | METH_KEYWORDS, u___appy_normalizze_rows_line22_pydoc},
     {"_appy_smooth_steps_line89", (PyCFunction)(void (*)(void))u___appy_smooth_steps_line89_py, METH_VARARGS | METH_KEYWORDS, u___appy_smooth_steps_line89_pydoc},
     {"_appy_smooth_steps_line91", (PyCFunction)(void (*)(void))u___appy_smooth_steps_line91_py, METH_VARARGS | METH_KEYWORDS, u___appy_smooth_steps_line91_pydoc},
+    {"_appy_view_extents_line102", (PyCFunction)(void (*)(void))u___appy_view_extents_line102_py, METH_VARARGS | METH_KEYWORDS, u___appy_view_extents_line102_pydoc},
     {"_appy_device", appy_device_info, METH_NOARGS,
      PyDoc_STR("Where kernels run: 'gpu: ...' or 'host: ...'.")},
     {"_appy_data", appy_data_op, METH_VARARGS,
