@@ -283,6 +283,37 @@ def test_stage_made_ahead_of_the_first_large_copy(prog, early):
 
 
 FAKE_CUDA = Path(__file__).resolve().parent / "fakecuda.c"
+
+# Four threads call vadd at once from the first call on (the stage being made ahead of the
+# first large copy meanwhile): one at a time has the stage, the others take the pageable
+# path or wait for the stage being made; every answer is NumPy's.
+THREADS_SCRIPT = r"""
+import importlib.util, sys, threading
+import numpy as np
+import appy
+spec = importlib.util.spec_from_file_location("copies", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+rng = np.random.default_rng(int(sys.argv[2]))
+n = (1 << 20) + 17
+inputs = [(rng.random(n), rng.random(n)) for _ in range(4)]
+errors = []
+def work(t):
+    a, b = inputs[t]
+    for _ in range(6):
+        c = np.full(n, np.nan)
+        m.vadd(a, b, c)
+        if not np.array_equal(c, a + b):
+            errors.append(t)
+threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+assert not errors, errors
+assert appy.release_pinned() == 0
+print("threads ok")
+"""
 FAKE_LINE = re.compile(r"^fakecuda: (\d+) async copies, (\d+) errors, (-?\d+) leaked$", re.M)
 
 
@@ -302,14 +333,17 @@ def test_driver_path_with_a_stand_in_driver(prog, case, tmp_path):
     want = run_path(prog, seed, PATHS["pageable"])[1]
     preload = " ".join(filter(None, [os.environ.get("LD_PRELOAD"), str(lib)]))
     script = PATHS_SCRIPT + "assert appy.release_pinned() == 0\n"
-    for name, env in PATHS.items():
+    runs = [(name, script, env) for name, env in PATHS.items()]
+    runs.append(("stage, 4 threads", THREADS_SCRIPT, PATHS["stage"]))
+    for name, script, env in runs:
         full = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
         full.update(env, LD_PRELOAD=preload)
         p = subprocess.run([sys.executable, "-c", script, prog.compiled.__file__, str(seed),
                             ",".join(map(str, SIZES))],
                            env=full, capture_output=True, text=True, timeout=600)
         assert p.returncode == 0, f"{name}: {p.stderr}"
-        assert p.stdout.split()[1] == want, f"{name}, seed {seed}: not the pageable path's bytes"
+        if script is not THREADS_SCRIPT:
+            assert p.stdout.split()[1] == want, f"{name}, seed {seed}: not the pageable path's bytes"
         line = FAKE_LINE.search(p.stderr)
         assert line, f"{name}: the stand-in was not loaded\n{p.stderr}"
         transfers, errors, leaked = map(int, line.groups())
