@@ -252,10 +252,14 @@ static inline void appy_env_copy_all(appy_env *env, appy_env_entry **list, int n
   if (staged && bytes >= appy_copy_min()) {
     double t = appy_clock();
     if (appy_stage_copy_spans(sp, n, to_device) == 0) {
-      char path[48];
+      char path[64];
       t = appy_clock() - t;
-      snprintf(path, sizeof path, "staged, %d arrays together", n);
-      appy_profile_copy(to_device ? "to device" : "to host", path, bytes, t);
+      /* APPY_PROFILE's line per array: its share of the copy's time, the copy's rate */
+      snprintf(path, sizeof path, "staged, 1 of %d arrays together (%.1f MB)", n,
+               (double)bytes / 1e6);
+      for (i = 0; i < n; i++)
+        appy_profile_copy(to_device ? "to device" : "to host", path, sp[i].bytes,
+                          t * (double)sp[i].bytes / (double)bytes);
       *(to_device ? &env->t_in : &env->t_out) += t;
       *(to_device ? &env->bytes_in : &env->bytes_out) += bytes;
       for (i = 0; i < n; i++)
