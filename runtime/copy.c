@@ -32,10 +32,11 @@
  * own context: cuPointerGetAttribute names it, so the same code serves clang's offload
  * runtime (the device's primary context) and gcc's libgomp (a context of its own). The
  * modules of a process share one stage (the library is linked into each module; see
- * shared_t), made ahead of the first large copy (appy_stage_early) or at it, and kept; a copy that finds it busy (another
- * Python thread is copying), or whose device memory belongs to another context than the
- * stage's (a gcc module's, where clang modules made the stage), takes the pageable path. Pinned memory
- * comes from cuMemHostAlloc with CU_MEMHOSTALLOC_PORTABLE. Where there is no driver, the
+ * shared_t), made ahead of the first large copy (appy_stage_early) or at it, and kept; a
+ * copy that finds it busy (another Python thread is copying), or whose device memory
+ * belongs to another context than the stage's (a gcc module's, where clang modules made
+ * the stage), takes the pageable path. Pinned memory comes from cuMemHostAlloc with
+ * CU_MEMHOSTALLOC_PORTABLE. Where there is no driver, the
  * stage is of ordinary memory and its transfers are memcpy: for modules whose OpenMP
  * device is the host CPU (clang-host), whose device memory is host memory, and for the
  * runtime's own tests (APPY_COPY_HOST_TEST). */
@@ -104,10 +105,10 @@ struct appy_stage {
 
 /* What the modules of a process share: one stage and one count of pinned bytes, so that
  * APPY_PINNED_MB bounds the process, not each module, and only the first module to copy
- * pays for the stage's pinned memory. The first module imported publishes its own as
- * sys._appy_copy_stage_v1, a capsule; the next ones use that one (appy_stage_share). The
- * number names this layout and the lanes' protocol: change it with either, so that modules
- * built by another version keep stages of their own. */
+ * pays for the stage's pinned memory. The first module imported publishes its own as a
+ * capsule, sys._appy_copy_stage_v2 (SHARED_ATTR); the next ones use that one
+ * (appy_stage_share). The number names this layout and the lanes' protocol: change it with
+ * either, so that modules built by another version keep stages of their own. */
 typedef struct {
   pthread_mutex_t lock;
   pthread_cond_t made;  /* signalled when making ends */
@@ -307,12 +308,20 @@ static int stage_make(void *ctx)
   return 0;
 }
 
-/* Under lock: the one CUDA context of the arrays' device memory, in *ctx (NULL where there
- * is no driver: clang-host and the host tests). 0, or -1 if there is none or several. */
+/* Under lock: the context a stage for device memory at dev works in, in *ctx: the
+ * memory's CUDA context, or NULL where there is no driver and the stage is of ordinary
+ * memory (clang-host, the host tests). 0, or -1 if the stage cannot serve it. */
+static int stage_context(const void *dev, void **ctx)
+{
+  *ctx = context_of(dev);
+  return *ctx || appy_device_is_host() || getenv("APPY_COPY_HOST_TEST") ? 0 : -1;
+}
+
+/* Under lock: the one context of the arrays' device memory (stage_context). 0, or -1 if
+ * the stage cannot serve them, or they are of several contexts. */
 static int contexts(const appy_span *sp, int n, void **ctx)
 {
-  *ctx = context_of(sp[0].dev);
-  if (!*ctx && !appy_device_is_host() && !getenv("APPY_COPY_HOST_TEST"))
+  if (stage_context(sp[0].dev, ctx) != 0)
     return -1;
   for (int i = 1; i < n; i++)
     if (context_of(sp[i].dev) != *ctx)
@@ -532,9 +541,10 @@ int appy_stage_run(appy_stage *s, int lane, int lanes, const appy_span *sp, int 
   return err ? -1 : 0;
 }
 
-/* The stage made ahead of the first large copy, by a thread of its own: making it pins
- * APPY_PINNED_MB (about 18 ms for 64 MiB on an H100, 2026-12-07), which would otherwise
- * fall on that copy. Copies that come while it is being made wait for it. */
+/* The stage made ahead of the first large copy, by a thread of its own (appy_stage_early):
+ * making it pins APPY_PINNED_MB (about 18 ms for 64 MiB on an H100, 2026-12-07), which
+ * would otherwise fall on that copy. Copies that come while it is being made wait for it;
+ * making_done wakes them. */
 static void making_done(void)
 {
   pthread_mutex_lock(&sh->lock);
@@ -569,9 +579,8 @@ void appy_stage_early(const void *dev)
   /* the context the copies will find (clang's primary one, libgomp's own; none on the
    * host), and the decision, taken here and not in the thread: from now on, copies and
    * appy_stage_free wait for the stage */
-  ctx = context_of(dev);
-  int go = (ctx || appy_device_is_host() || getenv("APPY_COPY_HOST_TEST")) && !sh->busy &&
-           !sh->making && sh->stage.n == 0 && stage_make(ctx) == 0;
+  int go = stage_context(dev, &ctx) == 0 && !sh->busy && !sh->making && sh->stage.n == 0 &&
+           stage_make(ctx) == 0;
   sh->making = go;
   pthread_mutex_unlock(&sh->lock);
   if (!go)
