@@ -222,17 +222,29 @@ int appy_offload_verdict(int ndev, int on_device)
   return 0;
 }
 
+/* The CUDA driver, if it is already loaded (for dlclose), and in *handle the CUdevice with
+ * ordinal dev; NULL if there is no driver or no such device. */
+static void *cuda_device(int dev, int *handle)
+{
+  void *cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+  int (*get)(int *, int) = cuda ? (int (*)(int *, int))appy_dlfunc(cuda, "cuDeviceGet") : NULL;
+  if (cuda && (!get || get(handle, dev) != 0)) {
+    dlclose(cuda);
+    cuda = NULL;
+  }
+  return cuda;
+}
+
 /* The CUDA name of the device with this ordinal, if the driver is already loaded. */
 static const char *gpu_name(int dev, char *buf, int n)
 {
-  void *cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
   int handle;
   const char *r = "unknown GPU";
+  void *cuda = cuda_device(dev, &handle);
   if (!cuda)
     return r;
-  int (*get)(int *, int) = (int (*)(int *, int))appy_dlfunc(cuda, "cuDeviceGet");
   int (*name)(char *, int, int) = (int (*)(char *, int, int))appy_dlfunc(cuda, "cuDeviceGetName");
-  if (get && name && get(&handle, dev) == 0 && name(buf, n, handle) == 0)
+  if (name && name(buf, n, handle) == 0)
     r = buf;
   dlclose(cuda);
   return r;
@@ -241,15 +253,15 @@ static const char *gpu_name(int dev, char *buf, int n)
 void appy_device_caches(int dev, size_t *l2, int *sms)
 {
   enum { MULTIPROCESSOR_COUNT = 16, L2_CACHE_SIZE = 38 };   /* CUdevice_attribute */
-  void *cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
   int handle, v2 = 0, vs = 0;
+  void *cuda = cuda_device(dev, &handle);
   *l2 = 0;
   *sms = 0;
   if (!cuda)
     return;
-  int (*get)(int *, int) = (int (*)(int *, int))appy_dlfunc(cuda, "cuDeviceGet");
-  int (*attr)(int *, int, int) = (int (*)(int *, int, int))appy_dlfunc(cuda, "cuDeviceGetAttribute");
-  if (get && attr && get(&handle, dev) == 0 && attr(&v2, L2_CACHE_SIZE, handle) == 0 &&
+  int (*attr)(int *, int, int) =
+      (int (*)(int *, int, int))appy_dlfunc(cuda, "cuDeviceGetAttribute");
+  if (attr && attr(&v2, L2_CACHE_SIZE, handle) == 0 &&
       attr(&vs, MULTIPROCESSOR_COUNT, handle) == 0 && v2 > 0 && vs > 0) {
     *l2 = (size_t)v2;
     *sms = vs;
