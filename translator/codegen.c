@@ -24,6 +24,11 @@ static void env_end(Gen *g);
 //
 
 // Temporaries start with appy_, a prefix that user names never get in C (sema renames them).
+// The bytes of array v, as the data environment's calls take them.
+static char *array_bytes(Gen *g, Var *v) {
+  return arena_printf(g->arena, "sizeof(*%s) * %s", name_of(g, v), part(g, v, P_SIZE));
+}
+
 static char *tmpname(Gen *g, const char *base) {
   return arena_printf(g->arena, "appy_%s%d", base, g->tmp++);
 }
@@ -67,8 +72,7 @@ static void alloc(Gen *g, Var *v, Node *call) {
   line(g, "  %s;", own(g, OWN_FAIL, "goto fail"));
   set_parts(g, false, v, NULL, tmp);
   if (g->env && !strncmp(how, "empty", 5) && on_device(g, v))   // nothing to copy in
-    line(g, "appy_env_fresh(&appy_data, %s, sizeof(*%s) * %s);", name_of(g, v), name_of(g, v),
-         part(g, v, P_SIZE));
+    line(g, "appy_env_fresh(&appy_data, %s, %s);", name_of(g, v), array_bytes(g, v));
   g->indent--;
   line(g, "}");
 }
@@ -706,10 +710,8 @@ static void row_bytes(Gen *g, Region *r) {
   RegionVar *arr[64];
   int narr = region_arrays(r, arr);
   Buf sum = {0};
-  for (int k = 0; k < narr; k++) {
-    const char *c = name_of(g, arr[k]->var);
-    buf_printf(&sum, "%ssizeof(*%s) * %s", k ? " + " : "", c, part(g, arr[k]->var, P_SIZE));
-  }
+  for (int k = 0; k < narr; k++)
+    buf_printf(&sum, "%s%s", k ? " + " : "", array_bytes(g, arr[k]->var));
   line(g, "const size_t appy_row_bytes = (%s) / (size_t)appy_n;", narr ? sum.data : "0");
   buf_free(&sum);
 }
@@ -1474,11 +1476,9 @@ static void parallel_for(Gen *g, Node *n) {
   line(g, "const double appy_start = appy_clock();");
   RegionVar *arr[64];
   int narr = region_arrays(r, arr);
-  for (int k = 0; k < narr; k++) {
-    const char *c = name_of(g, arr[k]->var);
-    line(g, "appy_env_device(&appy_data, %s, sizeof(*%s) * %s, %s);", c, c,
-         part(g, arr[k]->var, P_SIZE), device_how(arr[k]));
-  }
+  for (int k = 0; k < narr; k++)
+    line(g, "appy_env_device(&appy_data, %s, %s, %s);", name_of(g, arr[k]->var),
+         array_bytes(g, arr[k]->var), device_how(arr[k]));
   if (narr > 0)
     line(g, "appy_env_copy_in(&appy_data);");
   line(g, "const double appy_mapped = appy_clock();");
