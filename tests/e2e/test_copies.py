@@ -75,14 +75,21 @@ print("device" if on_gpu else "host", digest.hexdigest(), appy.pinned_bytes())
 """
 
 
-def run_path(prog, seed, env):
+def run_child(script, env, *args, what=None, timeout=600):
+    """Runs script with args in a new Python, this environment's APPY_COPY* settings
+    replaced by env (the runtime reads them once per process); the finished process,
+    which must have succeeded."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
     full.update(env)
-    p = subprocess.run([sys.executable, "-c", PATHS_SCRIPT, prog.compiled.__file__, str(seed),
-                        ",".join(map(str, SIZES))],
-                       env=full, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, f"{env}: {p.stderr}"
-    return p.stdout.split()
+    p = subprocess.run([sys.executable, "-c", script, *map(str, args)],
+                       env=full, capture_output=True, text=True, timeout=timeout)
+    assert p.returncode == 0, f"{what or env}: {p.stderr}"
+    return p
+
+
+def run_path(prog, seed, env):
+    return run_child(PATHS_SCRIPT, env, prog.compiled.__file__, seed,
+                     ",".join(map(str, SIZES))).stdout.split()
 
 
 PATHS = {"stage": {},
@@ -231,12 +238,8 @@ def test_arrays_of_a_loop_staged_together(prog, case):
     """The arrays a loop copies in go to the device as one staged copy, its pieces running
     on from one array into the next: vadd's three arrays of 0.8 MB, each under
     APPY_COPY_MIN_KB (1 MiB) alone, are staged together (APPY_PROFILE's line for each)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
-    p = subprocess.run([sys.executable, "-c", TOGETHER_SCRIPT, prog.compiled.__file__,
-                        str(int(case.gen.integers(1 << 62)))],
-                       env=dict(env, APPY_PROFILE="1"), capture_output=True, text=True,
-                       timeout=300)
-    assert p.returncode == 0, p.stderr
+    p = run_child(TOGETHER_SCRIPT, {"APPY_PROFILE": "1"}, prog.compiled.__file__,
+                  int(case.gen.integers(1 << 62)), timeout=300)
     if p.stdout.startswith("host"):   # no device: nothing is copied
         assert "to device" not in p.stderr, p.stderr
     else:
@@ -273,11 +276,8 @@ def test_stage_made_ahead_of_the_first_large_copy(prog, early):
     """Once the first call has found the device, the module makes the copy stage in a
     thread of its own, so that pinning it does not fall on the first large copy;
     APPY_COPY_EARLY=0 leaves it to that copy, and a module with no device makes none."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
-    p = subprocess.run([sys.executable, "-c", EARLY_SCRIPT, prog.compiled.__file__],
-                       env=dict(env, APPY_COPY_EARLY=early), capture_output=True, text=True,
-                       timeout=300)
-    assert p.returncode == 0, p.stderr
+    p = run_child(EARLY_SCRIPT, {"APPY_COPY_EARLY": early}, prog.compiled.__file__,
+                  timeout=300)
     where, before, after = p.stdout.split()
     assert before == "0", p.stdout
     made = early == "1" and where != "host"
@@ -339,12 +339,8 @@ def test_driver_path_with_a_stand_in_driver(prog, case, tmp_path):
     runs = [(name, script, env) for name, env in PATHS.items()]
     runs.append(("stage, 4 threads", THREADS_SCRIPT, PATHS["stage"]))
     for name, script, env in runs:
-        full = {k: v for k, v in os.environ.items() if not k.startswith("APPY_COPY")}
-        full.update(env, LD_PRELOAD=preload)
-        p = subprocess.run([sys.executable, "-c", script, prog.compiled.__file__, str(seed),
-                            ",".join(map(str, SIZES))],
-                           env=full, capture_output=True, text=True, timeout=600)
-        assert p.returncode == 0, f"{name}: {p.stderr}"
+        p = run_child(script, dict(env, LD_PRELOAD=preload), prog.compiled.__file__, seed,
+                      ",".join(map(str, SIZES)), what=name)
         if script is not THREADS_SCRIPT:
             assert p.stdout.split()[1] == want, f"{name}, seed {seed}: not the pageable path's bytes"
         line = FAKE_LINE.search(p.stderr)
